@@ -1,0 +1,16 @@
+export type { Actor, EventEnvelope, EventMetadata } from './envelope/envelope';
+export { InvalidEventError } from './envelope/invalid-event.error';
+export type { InvalidEventReason } from './envelope/invalid-event.error';
+export { UPCASTERS, upcastData } from './envelope/upcasters';
+export type { Upcaster, UpcasterTable } from './envelope/upcasters';
+export { decodeEvent, encodeEvent, envelopeFor } from './envelope/event-codec';
+export type { AnyEnvelope } from './envelope/event-codec';
+export { eventTypeInfo, knownEventTypes } from './catalog/event-catalog';
+export type { DomainEvent, EventType, EventTypeInfo } from './catalog/event-catalog';
+export type { RunbookEvent, RunbookPublishedData } from './catalog/runbook-events';
+export type { WorkerEvent, WorkerHeartbeatData } from './catalog/worker-events';
+export { STREAM_NAMES } from './catalog/output-events';
+export type { OutputEvent, OutputRecord, StreamName } from './catalog/output-events';
+export { topicNames, topicSpecs } from './topics/topic-names';
+export type { TopicNames, TopicOptions, TopicSpec } from './topics/topic-names';
+export type { JobView } from './api/job-view';

@@ -1,0 +1,14 @@
+export type {
+  BatchHandler,
+  ConsumeOptions,
+  EventBus,
+  EventConsumer,
+  EventProducer,
+  InboundBatch,
+  InboundMessage,
+  OutboundMessage,
+  TopicAdmin,
+} from './port/event-bus.port';
+export { createKafkajsEventBus } from './kafkajs/kafkajs-event-bus';
+export type { KafkaSettings } from './kafkajs/kafkajs-event-bus';
+export type { LogSink } from './kafkajs/kafkajs-logger';

@@ -1,0 +1,72 @@
+import { InvalidEventError, decodeEvent, topicNames } from '@jobledger/events';
+import type { AnyEnvelope } from '@jobledger/events';
+import type { EventBus, EventConsumer, InboundMessage } from '@jobledger/kafka';
+import type { PlatformConfig } from '../config/platform-config';
+import type { Infrastructure } from '../lifecycle/infrastructure';
+import type { JsonLogger } from '../logging/json-logger';
+import type { SharedProducer } from './shared-producer';
+
+export interface DecodedEvent {
+  envelope: AnyEnvelope;
+  message: InboundMessage;
+}
+
+export type DecodedBatchHandler = (events: DecodedEvent[]) => Promise<void>;
+
+/**
+ * A consumer of our events: decodes each message; a message that can never become a valid
+ * event goes to the dead-letter topic with the reason and its original bytes, and
+ * consumption goes on. The handler gets the valid events of a batch in log order.
+ */
+export class ManagedConsumer {
+  private consumer: EventConsumer | undefined;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly producer: SharedProducer,
+    private readonly infra: Infrastructure,
+    private readonly config: PlatformConfig,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  /** Starts once Kafka and Postgres answer; `group` is prefixed like the topics, so tests stay apart. */
+  startWhenReady(group: string, topics: string[], handler: DecodedBatchHandler, fromBeginning = true): void {
+    const groupId = `${this.config.topicPrefix}${group}`;
+    void this.infra.whenReady().then(async () => {
+      this.consumer = this.bus.consumer(groupId);
+      await this.consumer.start({ topics, fromBeginning }, async (batch) => {
+        const events: DecodedEvent[] = [];
+        for (const message of batch.messages) {
+          try {
+            events.push({ envelope: decodeEvent(message.value), message });
+          } catch (error) {
+            if (!(error instanceof InvalidEventError)) throw error;
+            await this.deadLetter(groupId, message, error);
+          }
+        }
+        if (events.length > 0) await handler(events);
+      });
+      this.logger.info('consuming', { groupId, topics });
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async deadLetter(groupId: string, message: InboundMessage, error: InvalidEventError): Promise<void> {
+    this.logger.warn('poison event sent to the dead-letter topic', {
+      groupId, topic: message.topic, partition: message.partition, offset: message.offset, reason: error.reason, error: error.message,
+    });
+    const record = {
+      reason: error.reason,
+      message: error.message,
+      consumerGroup: groupId,
+      source: { topic: message.topic, partition: message.partition, offset: message.offset, key: message.key },
+      originalBase64: message.value ? message.value.toString('base64') : null,
+      deadLetteredAt: new Date().toISOString(),
+    };
+    const producer = await this.producer.get();
+    await producer.send([{ topic: topicNames(this.config.topicPrefix).deadLetter, key: message.key ?? 'unknown', value: JSON.stringify(record) }]);
+  }
+}

@@ -1,0 +1,26 @@
+import type { EventBus, EventProducer } from '@jobledger/kafka';
+
+/** One producer per process, connected on first use and reconnected after a failed connect. */
+export class SharedProducer {
+  private producer: Promise<EventProducer> | undefined;
+
+  constructor(private readonly bus: EventBus) {}
+
+  get(): Promise<EventProducer> {
+    if (!this.producer) {
+      this.producer = this.bus.producer();
+      this.producer.catch(() => (this.producer = undefined));
+    }
+    return this.producer;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.disconnect();
+  }
+
+  async disconnect(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await (await producer.catch(() => undefined))?.disconnect();
+  }
+}

@@ -1,0 +1,30 @@
+import type { OutboundMessage } from '@jobledger/kafka';
+import type { EntityManager } from 'typeorm';
+
+/** SQL for a service's outbox table; used by that service's migration. */
+export function createOutboxTableSql(quotedSchema: string): string {
+  return `CREATE TABLE ${quotedSchema}.outbox (
+    id bigserial PRIMARY KEY,
+    topic text NOT NULL,
+    key text NOT NULL,
+    value bytea NOT NULL,
+    headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+    created_at timestamptz NOT NULL DEFAULT now()
+  )`;
+}
+
+/**
+ * Appends messages to the outbox inside the caller's transaction: the state change and the
+ * events it produces commit together or not at all (nothing half-written). The relay
+ * publishes them to Kafka afterwards, in insertion order.
+ */
+export async function appendToOutbox(manager: EntityManager, quotedSchema: string, messages: OutboundMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const params: unknown[] = [];
+  const rows = messages.map((m, i) => {
+    params.push(m.topic, m.key, Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value), JSON.stringify(m.headers ?? {}));
+    const b = i * 4;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb)`;
+  });
+  await manager.query(`INSERT INTO ${quotedSchema}.outbox (topic, key, value, headers) VALUES ${rows.join(', ')}`, params);
+}

@@ -1,0 +1,42 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { EnvReader, readPlatformConfig } from '@jobledger/platform';
+import type { PlatformConfig } from '@jobledger/platform';
+import { DEFAULT_RUN_LIMITS } from './runner';
+import type { RunLimits } from './runner';
+
+export interface ExecutionConfig extends PlatformConfig {
+  /** Unique per process start by default, so a restarted worker never takes over stale assignments. */
+  workerId: string;
+  /** @default `default` */
+  workerGroup: string;
+  /** Jobs this worker runs at once. @default 4 */
+  workerSlots: number;
+  /** @default 2000 */
+  heartbeatMs: number;
+  /** Idle pre-forked runbook hosts. @default 2 */
+  warmProcesses: number;
+  limits: RunLimits;
+}
+
+export const EXECUTION_DEFAULT_PORT = 8083;
+
+export function readExecutionConfig(env: NodeJS.ProcessEnv = process.env): ExecutionConfig {
+  const reader = new EnvReader(env);
+  const config: ExecutionConfig = {
+    ...readPlatformConfig(reader, 'execution', EXECUTION_DEFAULT_PORT),
+    workerId: reader.string('WORKER_ID', `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`),
+    workerGroup: reader.string('WORKER_GROUP', 'default'),
+    workerSlots: reader.int('WORKER_SLOTS', 4, 1, 1024),
+    heartbeatMs: reader.int('JOBLEDGER_HEARTBEAT_MS', 2_000, 100),
+    warmProcesses: reader.int('JOBLEDGER_WARM_PROCESSES', 2, 0, 64),
+    limits: {
+      timeoutMs: reader.int('JOBLEDGER_RUN_TIMEOUT_MS', DEFAULT_RUN_LIMITS.timeoutMs, 1_000),
+      memoryMb: reader.int('JOBLEDGER_RUN_MEMORY_MB', DEFAULT_RUN_LIMITS.memoryMb, 32),
+      maxOutputBytes: reader.int('JOBLEDGER_RUN_MAX_OUTPUT_BYTES', DEFAULT_RUN_LIMITS.maxOutputBytes, 1024),
+      maxCheckpointBytes: reader.int('JOBLEDGER_MAX_CHECKPOINT_BYTES', DEFAULT_RUN_LIMITS.maxCheckpointBytes, 1024),
+    },
+  };
+  reader.done();
+  return config;
+}

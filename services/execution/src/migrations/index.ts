@@ -1,0 +1,3 @@
+import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
+
+export const EXECUTION_MIGRATIONS = [InitialSchema1732000000000];

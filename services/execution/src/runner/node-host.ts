@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { cleanEnv, createJobHome } from './job-env';
+import { RUNBOOK_HOST_SOURCE } from './node-host.source';
+import { signalGroup } from './process-group';
+import type { RunAs } from './runner.types';
+
+/** A forked node runbook host, good for exactly one job. */
+export interface NodeHost {
+  child: ChildProcess;
+  home: string;
+  memoryMb: number;
+  /** true once the host can take a job; false when it died first. */
+  ready: Promise<boolean>;
+}
+
+export function spawnNodeHost(memoryMb: number, runAs?: RunAs): NodeHost {
+  const home = createJobHome(runAs);
+  const child = spawn(process.execPath, [`--max-old-space-size=${memoryMb}`, '-e', RUNBOOK_HOST_SOURCE], {
+    cwd: home,
+    env: cleanEnv(home),
+    detached: true, // own process group: the job's forks die with it
+    ...runAs,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  child.on('error', () => undefined); // surfaced through `ready` and the session; must never crash the worker
+  const ready = new Promise<boolean>((resolve) => {
+    const onMessage = (msg: unknown): void => {
+      if ((msg as { t?: unknown } | null)?.t !== 'ready') return;
+      child.off('message', onMessage);
+      resolve(true);
+    };
+    child.on('message', onMessage);
+    child.once('exit', () => resolve(false));
+    child.once('error', () => resolve(false));
+  });
+  return { child, home, memoryMb, ready };
+}
+
+/** Idle hosts must not keep the worker's event loop alive. */
+export function setIdle(host: NodeHost, idle: boolean): void {
+  const handles = [host.child, host.child.channel, host.child.stdout, host.child.stderr] as unknown as ({
+    ref?: () => void;
+    unref?: () => void;
+  } | null)[];
+  for (const handle of handles) (idle ? handle?.unref : handle?.ref)?.call(handle);
+}
+
+export function discardHost(host: NodeHost): void {
+  signalGroup(host.child.pid);
+  void rm(host.home, { recursive: true, force: true });
+}

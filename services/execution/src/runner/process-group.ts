@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+const PAGE_BYTES = 4096;
+
+/** Signals every process of the group led by `pgid` (children are spawned `detached`, so pgid = their pid). */
+export function signalGroup(pgid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (!pgid) return;
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/**
+ * Resident memory of a process and its descendants, from /proc (0 where there is none). It walks the tree
+ * rather than scanning all of /proc for the group: ~0.03 ms instead of several ms per poll. Forks that
+ * re-parented themselves away (double fork) are not counted, but still die with the group.
+ */
+export function treeRssBytes(rootPid: number): number {
+  let bytes = 0;
+  const pending = [String(rootPid)];
+  for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // "pid (comm) state ppid pgrp ..." — comm may contain spaces, so split after the last ')'.
+      bytes += Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[21]) * PAGE_BYTES;
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        pending.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').split(' ').filter(Boolean));
+      }
+    } catch {
+      // The process ended meanwhile, or /proc is not available.
+    }
+  }
+  return bytes;
+}

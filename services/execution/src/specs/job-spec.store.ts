@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
+import type { RunbookPublishedData } from '@jobledger/events';
+import { PLATFORM_CONFIG, quoteIdent, serviceSchema } from '@jobledger/platform';
+import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
+
+export interface JobSpec {
+  submitted: JobEventData<'JobSubmitted'>;
+  source: string;
+  runtime: RunbookRuntime;
+}
+
+/**
+ * What workers need to run a job: its submission and its runbook version's source, projected
+ * from the log by one consumer group shared by all workers. Inserts are idempotent (the keys
+ * are the facts' identities), so redelivery changes nothing.
+ */
+@Injectable()
+export class JobSpecStore {
+  private readonly schema: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.schema = quoteIdent(serviceSchema(config));
+  }
+
+  async project(events: DecodedEvent[]): Promise<void> {
+    for (const { envelope } of events) {
+      if (envelope.type === 'RunbookPublished') {
+        const d = envelope.data as RunbookPublishedData;
+        await this.dataSource.query(
+          `INSERT INTO ${this.schema}.runbook_versions (account_id, name, version, runtime, source, sha256) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT DO NOTHING`,
+          [envelope.accountId, d.name, d.version, d.runtime, d.source, d.sha256],
+        );
+      } else if (envelope.type === 'JobSubmitted' && envelope.jobId) {
+        await this.dataSource.query(
+          `INSERT INTO ${this.schema}.job_specs (account_id, job_id, submitted) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [envelope.accountId, envelope.jobId, JSON.stringify(envelope.data)],
+        );
+      }
+    }
+  }
+
+  /** The spec, or null while the projection has not caught up with the job's submission. */
+  async find(accountId: string, jobId: string): Promise<JobSpec | null> {
+    const rows = await this.dataSource.query(
+      `SELECT s.submitted, r.source, r.runtime FROM ${this.schema}.job_specs s
+       JOIN ${this.schema}.runbook_versions r ON r.account_id = s.account_id AND r.name = s.submitted->'runbook'->>'name'
+         AND r.version = (s.submitted->'runbook'->>'version')::int
+       WHERE s.account_id = $1 AND s.job_id = $2`,
+      [accountId, jobId],
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Infrastructure, JsonLogger, PLATFORM_CONFIG } from '@jobledger/platform';
+import type { ExecutionConfig } from '../config';
+import { JobEventWriter } from './job-event-writer';
+
+/** Tells the schedulers this worker lives, its group, its slots and what it runs. */
+@Injectable()
+export class Heartbeat implements OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedAt = new Date().toISOString();
+  private readonly context;
+  private running: () => string[] = () => [];
+
+  constructor(
+    private readonly writer: JobEventWriter,
+    private readonly logger: JsonLogger,
+    private readonly infra: Infrastructure,
+    @Inject(PLATFORM_CONFIG) private readonly config: ExecutionConfig,
+  ) {
+    const id = `execution/${config.workerId}`;
+    this.context = { actor: { kind: 'service' as const, id }, correlationId: id, causationId: id };
+  }
+
+  /** Starts beating once `ready` resolves (the worker listens for assignments by then). */
+  start(ready: Promise<void>, running: () => string[]): void {
+    this.running = running;
+    void ready.then(() => {
+      void this.beat();
+      this.timer = setInterval(() => void this.beat(), this.config.heartbeatMs);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    const { workerId, workerGroup: group } = this.config;
+    await this.writer
+      .publish([{ type: 'WorkerStopped', data: { workerId, group, at: new Date().toISOString() } }], this.context, 'platform')
+      .catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    const { workerId, workerGroup: group, workerSlots: slots } = this.config;
+    try {
+      await this.writer.publish(
+        [{ type: 'WorkerHeartbeat', data: { workerId, group, slots, running: this.running(), startedAt: this.startedAt, at: new Date().toISOString() } }],
+        this.context,
+        'platform',
+      );
+    } catch (error) {
+      this.logger.warn('heartbeat not sent', { workerId, error: (error as Error).message });
+    }
+  }
+
+  get whenInfraReady(): Promise<void> {
+    return this.infra.whenReady();
+  }
+}

@@ -1,0 +1,24 @@
+import { routeFor } from './route';
+
+describe('routeFor', () => {
+  it.each([
+    ['POST', '/v1/runbooks', 'submission'],
+    ['POST', '/v1/jobs', 'submission'],
+    ['POST', '/v1/jobs/j1/stop', 'submission'],
+    ['DELETE', '/v1/jobs/j1?force=true', 'submission'],
+    ['PUT', '/v1/worker-groups/default', 'submission'],
+    ['POST', '/v1/keys', 'submission'],
+    ['GET', '/v1/jobs/j1', 'query'],
+    ['GET', '/v1/jobs/j1/output?after=3', 'query'],
+    ['POST', '/v1/jobs/j1/receive', 'query'],
+    ['POST', '/v1/jobs/wait', 'query'],
+    ['GET', '/v1/workers', 'scheduling'],
+    ['GET', '/readyz', 'query'],
+  ])('sends %s %s to %s', (method, path, upstream) => {
+    expect(routeFor(method, path)).toBe(upstream);
+  });
+
+  it('has no route outside /v1 and the probes', () => {
+    expect(routeFor('GET', '/admin')).toBeNull();
+  });
+});

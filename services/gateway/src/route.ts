@@ -1,0 +1,15 @@
+export type Upstream = 'submission' | 'scheduling' | 'query';
+
+/**
+ * Which service answers a request: writes go to submission, reads to query (including the
+ * read-only POSTs receive and wait), the worker list to scheduling. Null: no such route.
+ */
+export function routeFor(method: string, path: string): Upstream | null {
+  const p = path.split('?')[0].replace(/\/+$/, '');
+  if (p === '/healthz' || p === '/readyz') return 'query';
+  if (!p.startsWith('/v1/')) return null;
+  if (p === '/v1/workers' || p.startsWith('/v1/workers/')) return 'scheduling';
+  if (method === 'GET' || method === 'HEAD') return 'query';
+  if (method === 'POST' && (/^\/v1\/jobs\/[^/]+\/receive$/.test(p) || p === '/v1/jobs/wait')) return 'query';
+  return 'submission';
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { STREAM_NAMES } from '@jobledger/events';
+import type { JobView, StreamName } from '@jobledger/events';
+import { ApiError, CurrentPrincipal } from '@jobledger/platform';
+import type { Principal } from '@jobledger/platform';
+import { JobReader } from './job-reader';
+
+const MAX_LIMIT = 1000;
+
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(private readonly reader: JobReader) {}
+
+  /** Another account's id is 404, the same as an unknown one. */
+  @Get(':id')
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<JobView> {
+    return this.reader.job(principal.accountId, id);
+  }
+
+  /** Stateless paging through the job's stream records (SPEC §3 peek). */
+  @Get(':id/output')
+  async output(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Query('after') after?: string,
+    @Query('stream') stream?: string,
+    @Query('limit') limit?: string,
+  ) {
+    await this.reader.job(principal.accountId, id);
+    const afterSeq = parseIntParam('after', after, 0, 0);
+    const pageSize = parseIntParam('limit', limit, 100, 1, MAX_LIMIT);
+    const streams = (stream ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = streams.filter((s) => !(STREAM_NAMES as readonly string[]).includes(s));
+    if (unknown.length > 0) {
+      throw new ApiError('VALIDATION_FAILED', `stream must be a comma list of ${STREAM_NAMES.join(', ')}; unknown: ${unknown.join(', ')}`, [{ field: 'stream', rule: 'enum', message: `unknown stream(s): ${unknown.join(', ')}` }]);
+    }
+    const records = await this.reader.output(principal.accountId, id, afterSeq, streams as StreamName[], pageSize);
+    return { records, nextAfter: records.length > 0 ? records[records.length - 1].seq : afterSeq };
+  }
+}
+
+function parseIntParam(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ApiError('VALIDATION_FAILED', `${name} must be an integer from ${min} to ${max}`, [{ field: name, rule: 'range', message: `${name} must be an integer from ${min} to ${max}` }]);
+  }
+  return value;
+}

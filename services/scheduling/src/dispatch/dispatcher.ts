@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { decide } from '@jobledger/domain';
+import type { JobCommand, JobState } from '@jobledger/domain';
+import { topicNames } from '@jobledger/events';
+import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, appendToOutbox, sleep, stampEvents, toOutbound } from '@jobledger/platform';
+import type { SchedulingConfig } from '../config';
+import { JobStateProjector } from '../jobs/job-state.projector';
+import { pickWorker, waitReason } from './pick-worker';
+import type { FreeWorker } from './pick-worker';
+
+const BATCH = 200;
+const ACTIVE = `('Starting', 'Running', 'Suspending', 'Stopping')`;
+
+interface WaitingJob {
+  account_id: string;
+  job_id: string;
+  run_on: string | null;
+  wait_reason: string | null;
+  state: JobState;
+}
+
+/**
+ * Assigns waiting jobs to live workers. One dispatcher at a time holds the lock, across all
+ * replicas, and each assignment is applied to the job's state in the same transaction that
+ * writes its JobAssigned event to the outbox: a job is never assigned twice.
+ * Order: round robin across accounts (each account's best job first), then priority, then age.
+ */
+@Injectable()
+export class Dispatcher implements OnApplicationShutdown {
+  private running = true;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projector: JobStateProjector,
+    private readonly relay: OutboxRelay,
+    private readonly logger: JsonLogger,
+    infra: Infrastructure,
+    @Inject(PLATFORM_CONFIG) private readonly config: SchedulingConfig,
+  ) {
+    void infra.whenReady().then(() => this.loop());
+  }
+
+  kick(): void {
+    this.wake?.();
+  }
+
+  onApplicationShutdown(): void {
+    this.running = false;
+    this.kick();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        const emitted = await this.dataSource.transaction((manager) => this.dispatch(manager));
+        if (emitted > 0) this.relay.kick();
+      } catch (error) {
+        this.logger.warn('dispatch failed; will retry', { error: (error as Error).message });
+        await sleep(500);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.config.dispatchIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async dispatch(manager: EntityManager): Promise<number> {
+    const s = this.projector.schema;
+    const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${s}.dispatch`]);
+    if (!locked) return 0;
+    const workers: FreeWorker[] = (
+      await manager.query(
+        `SELECT w.worker_id, w.group_name, w.slots - COUNT(j.job_id)::int AS free
+         FROM ${s}.workers w LEFT JOIN ${s}.jobs j ON j.worker = w.worker_id AND j.status IN ${ACTIVE}
+         WHERE NOT w.stopped AND w.last_seen > now() - make_interval(secs => $1)
+         GROUP BY w.worker_id, w.group_name, w.slots`,
+        [this.config.workerTimeoutMs / 1000],
+      )
+    ).map((r: { worker_id: string; group_name: string; free: number }) => ({ workerId: r.worker_id, group: r.group_name, free: r.free }));
+    const waiting: WaitingJob[] = await manager.query(
+      `SELECT account_id, job_id, run_on, wait_reason, state FROM (
+         SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY priority DESC, submitted_at) AS turn
+         FROM ${s}.jobs WHERE status IN ('Queued', 'Resuming', 'RunningWaitingForResources')
+       ) waiting ORDER BY turn, priority DESC, submitted_at LIMIT ${BATCH}`,
+    );
+    let emitted = 0;
+    const at = new Date().toISOString();
+    for (const job of waiting) {
+      const worker = pickWorker(workers, job.run_on);
+      if (worker) {
+        worker.free--;
+        emitted += await this.emit(manager, job, { type: 'AssignJob', data: { worker: worker.workerId, workerGroup: worker.group, at } });
+        continue;
+      }
+      const reason = waitReason(job.run_on);
+      if (job.state.status !== 'Queued' || job.wait_reason === reason) continue;
+      await manager.query(`UPDATE ${s}.jobs SET wait_reason = $3 WHERE account_id = $1 AND job_id = $2`, [job.account_id, job.job_id, reason]);
+      emitted += await this.emit(manager, job, { type: 'QueueJob', data: { reason: { message: reason, type: 'NoFreeWorker', source: 'scheduler' }, at } });
+    }
+    return emitted;
+  }
+
+  private async emit(manager: EntityManager, job: WaitingJob, command: JobCommand): Promise<number> {
+    const events = decide(command, job.state);
+    const context = { actor: { kind: 'service' as const, id: 'scheduling' }, correlationId: job.job_id, causationId: job.job_id };
+    const envelopes = stampEvents(events, context, job.account_id, job.job_id);
+    for (const envelope of envelopes) {
+      await this.projector.apply(manager, envelope.id, job.account_id, job.job_id, { type: envelope.type, data: envelope.data } as never);
+    }
+    await appendToOutbox(manager, this.projector.schema, envelopes.map((e) => toOutbound(e, topicNames(this.config.topicPrefix))));
+    return envelopes.length;
+  }
+}

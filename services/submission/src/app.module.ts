@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { PlatformModule, outboxRelayProvider } from '@jobledger/platform';
+import type { PlatformConfig } from '@jobledger/platform';
+import { JobsController } from './jobs/jobs.controller';
+import { SubmitJobHandler } from './jobs/submit-job.handler';
+import { SUBMISSION_MIGRATIONS } from './migrations';
+import { PublishRunbookHandler } from './runbooks/publish-runbook.handler';
+import { RunbooksController } from './runbooks/runbooks.controller';
+
+/** The write side: validates requests, records them with their events in one transaction, relays the events. */
+@Module({})
+export class SubmissionModule {
+  static forRoot(config: PlatformConfig): DynamicModule {
+    return {
+      module: SubmissionModule,
+      imports: [PlatformModule.forRoot(config, { migrations: SUBMISSION_MIGRATIONS })],
+      controllers: [RunbooksController, JobsController],
+      providers: [outboxRelayProvider(), PublishRunbookHandler, SubmitJobHandler],
+    };
+  }
+}

@@ -1,0 +1,121 @@
+import request from 'supertest';
+import { startStack } from './stack';
+import type { Stack } from './stack';
+
+const HELLO = `export default async (params, ctx) => {
+  ctx.output('hello ' + params.who);
+  ctx.warning('careful');
+  ctx.error('not fatal');
+  ctx.verbose('details');
+  ctx.debug('debugging');
+  ctx.progress(50, 'halfway');
+  return { greeted: params.who };
+};`;
+
+const FAILING = `export default async () => { throw new Error('the runbook gave up'); };`;
+
+async function waitForStatus(stack: Stack, id: string, statuses: string[], timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(stack.baseUrl).get(`/v1/jobs/${id}`).set('Authorization', `Bearer ${stack.adminKey}`);
+    if (res.status === 200 && statuses.includes(res.body.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`job ${id} did not reach ${statuses.join('|')}; last answer ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+describe('one job end to end, across the four services and the gateway', () => {
+  let stack: Stack;
+  const auth = () => ({ Authorization: `Bearer ${stack.adminKey}` });
+
+  beforeAll(async () => {
+    stack = await startStack();
+    const res = await request(stack.baseUrl).post('/v1/runbooks').set(auth()).send({ name: 'hello', runtime: 'node', source: HELLO });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'hello', version: 1, runtime: 'node' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60_000);
+
+  it('runs a node runbook to Completed and serves its output records', async () => {
+    const submitted = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', parameters: { who: 'world' } });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body).toMatchObject({ status: 'Queued', runbook: 'hello', runbookVersion: 1 });
+
+    const job = await waitForStatus(stack, submitted.body.id, ['Completed', 'Failed']);
+    expect(job).toMatchObject({ status: 'Completed', runbookVersion: 1, parameters: { who: 'world' } });
+    expect(job.worker).toEqual(expect.any(String));
+    expect(Date.parse(job.startedAt)).toBeLessThanOrEqual(Date.parse(job.endedAt));
+
+    let output = { records: [] as { seq: number; stream: string; value: unknown }[] };
+    for (let i = 0; i < 50 && output.records.length < 6; i++) {
+      output = (await request(stack.baseUrl).get(`/v1/jobs/${job.id}/output`).set(auth())).body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(output.records.map((r) => [r.seq, r.stream, r.value])).toEqual([
+      [1, 'Output', 'hello world'],
+      [2, 'Warning', 'careful'],
+      [3, 'Error', 'not fatal'],
+      [4, 'Verbose', 'details'],
+      [5, 'Debug', 'debugging'],
+      [6, 'Progress', { percent: 50, activity: 'halfway' }],
+    ]);
+    const errorsOnly = await request(stack.baseUrl).get(`/v1/jobs/${job.id}/output?stream=Error`).set(auth());
+    expect(errorsOnly.body.records.map((r: { value: unknown }) => r.value)).toEqual(['not fatal']);
+  });
+
+  it('ends a throwing runbook Failed with the error as reason', async () => {
+    await request(stack.baseUrl).post('/v1/runbooks').set(auth()).send({ name: 'failing', runtime: 'node', source: FAILING }).expect(201);
+    const submitted = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'failing' }).expect(201);
+    const job = await waitForStatus(stack, submitted.body.id, ['Completed', 'Failed']);
+    expect(job.status).toBe('Failed');
+    expect(job.reason).toMatchObject({ message: expect.stringContaining('the runbook gave up'), type: 'RunbookError', source: 'runbook' });
+  });
+
+  it('treats a client-chosen id idempotently: same body returns the job, another body is 409', async () => {
+    const body = { id: 'nightly-2026-11-21', runbook: 'hello', parameters: { who: 'again' } };
+    const first = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send(body);
+    expect(first.status).toBe(201);
+    const again = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ parameters: { who: 'again' }, runbook: 'hello', id: 'nightly-2026-11-21' });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe('nightly-2026-11-21');
+    const conflict = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ ...body, parameters: { who: 'someone else' } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe('JOB_ID_CONFLICT');
+    await waitForStatus(stack, 'nightly-2026-11-21', ['Completed']);
+  });
+
+  it('refuses bad input with the field and the rule, and writes nothing', async () => {
+    const unknownField = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', colour: 'red' });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.details).toEqual([expect.objectContaining({ field: 'colour', rule: 'unknown' })]);
+
+    const badId = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', id: 'no spaces allowed' });
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.details).toEqual([expect.objectContaining({ field: 'id', rule: 'pattern' })]);
+
+    const badRuntime = await request(stack.baseUrl).post('/v1/runbooks').set(auth()).send({ name: 'x', runtime: 'perl', source: '1' });
+    expect(badRuntime.status).toBe(400);
+    expect(badRuntime.body.error.details).toEqual([expect.objectContaining({ field: 'runtime', rule: 'enum' })]);
+
+    const missing = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'does-not-exist', id: 'never-written' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('RUNBOOK_NOT_FOUND');
+    await request(stack.baseUrl).get('/v1/jobs/never-written').set(auth()).expect(404);
+    // The id was not taken by the failed request: it can be used now.
+    await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', id: 'never-written' }).expect(201);
+
+    const tooBig = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', parameters: { blob: 'x'.repeat(2 * 1024 * 1024) } });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('needs a valid bearer key on every request', async () => {
+    const none = await request(stack.baseUrl).post('/v1/jobs').send({ runbook: 'hello' });
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('UNAUTHENTICATED');
+    await request(stack.baseUrl).get('/v1/jobs/anything').set('Authorization', 'Bearer wrong-key').expect(401);
+  });
+});

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { topicNames } from '@jobledger/events';
+import { createKafkajsEventBus } from '@jobledger/kafka';
+
+const ROOT = join(__dirname, '../../..');
+const SERVICES = ['submission', 'scheduling', 'execution', 'query'] as const;
+
+export interface Stack {
+  baseUrl: string;
+  adminKey: string;
+  prefix: string;
+  logs: Map<string, string[]>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function run(script: string, env: NodeJS.ProcessEnv, logs: string[]): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+  return child;
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} was not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Starts the four services and the gateway as real processes (from their built dist), on
+ * topics and schemas of their own, against the Kafka and Postgres of KAFKA_BROKERS/DATABASE_URL.
+ */
+export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const id = randomBytes(4).toString('hex');
+  const prefix = `e2e_${id}_`;
+  const adminKey = `e2e-admin-${randomBytes(8).toString('hex')}`;
+  const base: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+    DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/jobledger',
+    JOBLEDGER_TOPIC_PREFIX: `e2e.${id}.`,
+    JOBLEDGER_SCHEMA_PREFIX: prefix,
+    JOBLEDGER_ADMIN_KEY: adminKey,
+    JOBLEDGER_TOPIC_PARTITIONS: '3',
+    JOBLEDGER_HEARTBEAT_MS: '500',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const logs = new Map<string, string[]>();
+  const topicLogs: string[] = [];
+  const code = await new Promise<number | null>((resolve) => run('libs/kafka/dist/bin/create-topics.js', base, topicLogs).on('exit', resolve));
+  if (code !== 0) throw new Error(`create-topics failed: ${topicLogs.join('')}`);
+  const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (s) => [s, await freePort()])));
+  const children: ChildProcess[] = [];
+  for (const service of SERVICES) {
+    logs.set(service, []);
+    children.push(run(`services/${service}/dist/main.js`, { ...base, PORT: String(ports[service]) }, logs.get(service) as string[]));
+  }
+  logs.set('gateway', []);
+  const url = (s: string) => `http://127.0.0.1:${ports[s]}`;
+  children.push(
+    run('services/gateway/dist/main.js', { ...base, PORT: String(ports.gateway), SUBMISSION_URL: url('submission'), SCHEDULING_URL: url('scheduling'), QUERY_URL: url('query') }, logs.get('gateway') as string[]),
+  );
+  const baseUrl = url('gateway');
+  const stop = async () => {
+    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));
+    const db = new Client({ connectionString: base.DATABASE_URL });
+    await db.connect();
+    for (const s of SERVICES) await db.query(`DROP SCHEMA IF EXISTS "${prefix}${s}" CASCADE`);
+    await db.end();
+    const admin = await createKafkajsEventBus({ brokers: String(base.KAFKA_BROKERS).split(','), clientId: 'e2e-cleanup', log: () => undefined }).admin();
+    await admin.deleteTopics(Object.values(topicNames(base.JOBLEDGER_TOPIC_PREFIX)));
+    await admin.disconnect();
+  };
+  try {
+    await waitFor(`${baseUrl}/readyz`, 45_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${[...logs].map(([s, l]) => `--- ${s}\n${l.join('').slice(-3000)}`).join('\n')}`);
+  }
+  return { baseUrl, adminKey, prefix, logs, stop };
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `nx run local:lint`: syntax-checks every .mjs file of tools/local with `node --check`.
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { repoRoot } from '../lib/common.mjs';
+
+const root = join(repoRoot, 'tools', 'local');
+const files = readdirSync(root, { recursive: true })
+  .filter((f) => f.endsWith('.mjs') && !f.includes('node_modules'))
+  .map((f) => join(root, f));
+const failed = files.filter((f) => spawnSync(process.execPath, ['--check', f], { stdio: 'inherit' }).status !== 0);
+console.log(`node --check: ${files.length - failed.length}/${files.length} files OK`);
+for (const f of failed) console.error(`  syntax error in ${relative(repoRoot, f)}`);
+process.exitCode = failed.length ? 1 : 0;

@@ -42,7 +42,7 @@ RUN npm run build \
 # Production dependencies only; install scripts are off (no production dependency has one).
 FROM base AS prod-deps
 COPY --from=manifests /manifests ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts
 
 FROM base AS runtime
 ENV NODE_ENV=production

@@ -21,6 +21,6 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@jobledger/(domain|events|kafka|platform)$': `${libs}/$1/src/index.ts`,
+    '^@jobledger/(domain|events|kafka|platform|testing)$': `${libs}/$1/src/index.ts`,
   },
 };

@@ -8,13 +8,13 @@ const OS_USER = 'jobledger'; // initdb and postgres refuse to run as root
 const dir = join(stateDir, 'postgres');
 const dataDir = join(dir, 'data');
 const logFile = join(dir, 'postgres.log');
-const INSTALL = 'apt-get install postgresql, or set DATABASE_URL to an existing database, or use `docker compose up`';
+const OR = 'or set DATABASE_URL to an existing database, or use `docker compose up`';
 
 const url = (port, db) => `postgres://postgres@127.0.0.1:${port}/${db}`;
 
 /** Runs SQL through psql (no npm driver on a fresh clone); -w: never prompt for a password. */
 function psql(target, sql) {
-  if (!which('psql')) throw new Error(`psql (the PostgreSQL client) is not installed: ${INSTALL}`);
+  if (!which('psql')) throw new Error(`psql (the PostgreSQL client) is not installed: apt-get install postgresql-client, ${OR}`);
   const r = run('psql', [target, '-XAtqw', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
     env: { ...process.env, PGCONNECT_TIMEOUT: '3' },
   });
@@ -34,7 +34,7 @@ function serverBinDir() {
   const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => b - a) : [];
   const dirs = [...versions.map((v) => join(root, v, 'bin')), ...(which('pg_ctl') ? [dirname(which('pg_ctl'))] : [])];
   const bin = dirs.find((d) => existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')));
-  if (!bin) throw new Error(`no reachable Postgres and no PostgreSQL server binaries (initdb, pg_ctl): ${INSTALL}`);
+  if (!bin) throw new Error(`no reachable Postgres and no PostgreSQL server binaries (initdb, pg_ctl): apt-get install postgresql, ${OR}`);
   return bin;
 }
 

@@ -18,21 +18,22 @@ export class HostPool {
     this.refill();
   }
 
-  /** A started host (it may have died meanwhile; the session then reports the crash). */
-  async take(memoryMb: number): Promise<{ host: NodeHost; warm: boolean }> {
+  /** A started host, or undefined when none could start. It may still die before its job; the session reports that. */
+  async take(memoryMb: number): Promise<NodeHost | undefined> {
     if (memoryMb !== this.memoryMb) {
       this.memoryMb = memoryMb;
       this.idle.splice(0).forEach(discardHost);
     }
-    for (let host = this.idle.shift(); host; host = this.idle.shift()) {
+    for (let host = this.takeIdle(memoryMb); host; host = this.takeIdle(memoryMb)) {
       this.refillSoon();
-      if (await host.ready) return { host: this.use(host), warm: true };
+      if (await host.ready) return this.use(host);
       discardHost(host);
     }
-    const host = spawnNodeHost(memoryMb, this.runAs);
+    const host = this.spawn(memoryMb);
     this.refillSoon();
-    await host.ready;
-    return { host: this.use(host), warm: false };
+    if (host && (await host.ready)) return this.use(host);
+    if (host) discardHost(host);
+    return undefined;
   }
 
   close(): void {
@@ -40,9 +41,23 @@ export class HostPool {
     this.idle.splice(0).forEach(discardHost);
   }
 
+  private takeIdle(memoryMb: number): NodeHost | undefined {
+    const index = this.idle.findIndex((host) => host.memoryMb === memoryMb);
+    return index < 0 ? undefined : this.idle.splice(index, 1)[0];
+  }
+
   private use(host: NodeHost): NodeHost {
     setIdle(host, false);
     return host;
+  }
+
+  /** Forking can fail (no memory, no pids, no temp space); that must fail a job, never the worker. */
+  private spawn(memoryMb: number): NodeHost | undefined {
+    try {
+      return spawnNodeHost(memoryMb, this.runAs);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Forking blocks the worker for a few ms; do it after the taken host got its job. */
@@ -52,7 +67,8 @@ export class HostPool {
 
   private refill(): void {
     while (!this.closed && this.idle.length < this.size) {
-      const host = spawnNodeHost(this.memoryMb, this.runAs);
+      const host = this.spawn(this.memoryMb);
+      if (!host) return; // the next take() tries again
       setIdle(host, true);
       host.child.once('exit', () => {
         const index = this.idle.indexOf(host);

@@ -23,7 +23,8 @@ export function spawnNodeHost(memoryMb: number, runAs?: RunAs): NodeHost {
     ...runAs,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  child.on('error', () => undefined); // surfaced through `ready` and the session; must never crash the worker
+  // Surfaced through `ready` and the session; an unhandled 'error' event would crash the worker.
+  for (const emitter of [child, child.stdout, child.stderr]) emitter?.on('error', () => undefined);
   const ready = new Promise<boolean>((resolve) => {
     const onMessage = (msg: unknown): void => {
       if ((msg as { t?: unknown } | null)?.t !== 'ready') return;

@@ -81,8 +81,9 @@ export class RunSession {
     const { child, limits, signal, shutdown } = this.cfg;
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     const exited = new Promise<void>((resolve) => {
-      if (child.exitCode === null && child.signalCode === null) child.once('exit', () => resolve());
-      else resolve(); // a warm host that died while idle
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(); // a warm host that died while idle
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve()); // spawn failed: there may be no 'exit'
     });
     void exited.then(() => this.onExit(child.exitCode, child.signalCode, closed));
     child.once('error', (err) => this.fail('Crashed', `Could not run the runbook process: ${err.message}`));

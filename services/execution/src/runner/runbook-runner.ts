@@ -1,7 +1,7 @@
 import { HostPool } from './host-pool';
 import { runNode } from './node-run';
 import type { RunContext } from './run-session';
-import { DEFAULT_RUN_LIMITS, type RunHooks, type RunOutcome, type RunRequest, type RunbookRunner, type RunnerOptions } from './runner.types';
+import { DEFAULT_RUN_LIMITS, type FailureReason, type RunHooks, type RunOutcome, type RunRequest, type RunbookRunner, type RunnerOptions } from './runner.types';
 import { runShell } from './shell-run';
 
 const DEFAULT_WARM_PROCESSES = 2;
@@ -23,14 +23,15 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
     const ctx: RunContext = { limits, hooks, signal, shutdown: shutdown.signal, stopGraceMs, runAs };
     if (signal.aborted) return { kind: 'stopped', records: 0 };
     switch (req.runtime) {
-      case 'node':
-        return runNode(req, (await pool.take(ctx.limits.memoryMb)).host, ctx);
+      case 'node': {
+        const host = await pool.take(limits.memoryMb);
+        if (host) return runNode(req, host, ctx);
+        return failed('Crashed', 'The node runbook host could not start', 'system');
+      }
       case 'shell':
         return runShell(req, ctx);
-      default: {
-        const message = `Unknown runtime ${JSON.stringify(req.runtime as unknown)}; expected "node" or "shell"`;
-        return { kind: 'failed', reason: { type: 'InvalidRunbook', message, source: 'runbook' }, records: 0 };
-      }
+      default:
+        return failed('InvalidRunbook', `Unknown runtime ${JSON.stringify(req.runtime as unknown)}; expected "node" or "shell"`, 'runbook');
     }
   }
 
@@ -40,7 +41,7 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
       const run = runOne(req, hooks, signal);
       active.add(run);
       const forget = (): boolean => active.delete(run);
-      run.then(forget, forget);
+      void run.then(forget, forget);
       return run;
     },
     async close() {
@@ -49,4 +50,8 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
       await Promise.allSettled([...active]);
     },
   };
+}
+
+function failed(type: FailureReason['type'], message: string, source: FailureReason['source']): RunOutcome {
+  return { kind: 'failed', reason: { type, message, source }, records: 0 };
 }

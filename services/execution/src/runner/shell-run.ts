@@ -31,7 +31,8 @@ export async function runShell(req: RunRequest, ctx: RunContext): Promise<RunOut
     const message = `Could not start bash: ${(error as Error).message}`;
     return { kind: 'failed', reason: { type: 'Crashed', message, source: 'system' }, records: 0 };
   }
-  child.on('error', () => undefined); // reported by the session
+  // Reported by the session; an unhandled 'error' event would crash the worker.
+  for (const emitter of [child, child.stdout, child.stderr]) emitter?.on('error', () => undefined);
   const checkpoints = fifo;
   const session: RunSession = new RunSession({
     ...ctx,

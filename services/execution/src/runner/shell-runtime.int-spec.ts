@@ -71,6 +71,18 @@ describe('shell runtime', () => {
     expect(run.outcome).toMatchObject({ kind: 'failed', reason: { type: 'Crashed', message: 'The script was killed by SIGSEGV' } });
   });
 
+  it('fails with Crashed from the system when bash cannot be started', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const run = await runToEnd(runner, request('shell', 'echo never'));
+      expect(run.outcome).toMatchObject({ kind: 'failed', reason: { type: 'Crashed', source: 'system', message: expect.stringMatching(/ENOENT/) } });
+      expect(run.elapsedMs).toBeLessThan(2000);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   it('sends SIGTERM on stop so a trap can checkpoint, and ends as stopped', async () => {
     const source = `trap 'echo "{\\"at\\":\\"trap\\"}" > "$JOBLEDGER_CHECKPOINT_FILE"; exit 0' TERM\necho started\nsleep 30 & wait`;
     const stop = new AbortController();

@@ -1,0 +1,5 @@
+export { isolatedDatabase } from './isolated-database';
+export type { IsolatedDatabase } from './isolated-database';
+export { isolatedTopics } from './isolated-topics';
+export type { IsolatedTopics } from './isolated-topics';
+export { testPlatformConfig } from './test-config';

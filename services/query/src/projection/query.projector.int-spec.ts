@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyEnvelope } from '@jobledger/events';
+import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
+import type { IsolatedDatabase } from '@jobledger/testing';
+import { JobReader } from '../jobs/job-reader';
+import { QUERY_MIGRATIONS } from '../migrations';
+import { delivered, submitted } from '../testing/job-events';
+import { QueryProjector } from './query.projector';
+
+const at = '2026-11-21T10:00:00.000Z';
+
+function outputEvent(jobId: string, seqs: number[]) {
+  return {
+    envelope: {
+      id: randomUUID(), type: 'JobOutputRecorded', schemaVersion: 1, accountId: 'acct-a', jobId, occurredAt: at,
+      actor: { kind: 'service', id: 'test' }, correlationId: jobId, causationId: jobId,
+      data: { attempt: 1, records: seqs.map((seq) => ({ seq, stream: 'Output', time: at, value: { n: seq } })) },
+    } as AnyEnvelope,
+    message: { topic: 't', partition: 0, offset: '0', key: jobId, value: null, headers: {}, timestamp: '0' },
+  };
+}
+
+describe('QueryProjector against Postgres', () => {
+  const config = testPlatformConfig('query');
+  let db: IsolatedDatabase;
+  let projector: QueryProjector;
+  let reader: JobReader;
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, QUERY_MIGRATIONS);
+    projector = new QueryProjector(db.dataSource, config);
+    reader = new JobReader(db.dataSource, projector);
+  });
+
+  afterAll(() => db.drop());
+
+  const lifecycle = (jobId: string) =>
+    delivered(jobId, [
+      submitted(jobId),
+      { type: 'JobAssigned', data: { worker: 'w1', workerGroup: 'default', attempt: 1, at } },
+      { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } },
+      { type: 'JobCompleted', data: { result: 1, outputRecords: 2, at } },
+    ]);
+
+  it('projects a job’s lifecycle into its view', async () => {
+    await projector.project(lifecycle('j-life'));
+    expect(await reader.job('acct-a', 'j-life')).toMatchObject({ status: 'Completed', worker: 'w1', attempt: 1, startedAt: at, endedAt: at });
+  });
+
+  it('is idempotent when the same events are delivered twice', async () => {
+    const events = [...lifecycle('j-twice'), outputEvent('j-twice', [1, 2])];
+    await projector.project(events);
+    const view = await reader.job('acct-a', 'j-twice');
+    const output = await reader.output('acct-a', 'j-twice', 0, [], 100);
+    await projector.project(events);
+    expect(await reader.job('acct-a', 'j-twice')).toEqual(view);
+    expect(await reader.output('acct-a', 'j-twice', 0, [], 100)).toEqual(output);
+    expect(output.map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('keeps one record per seq when a batch of output is published twice under new event ids', async () => {
+    await projector.project([outputEvent('j-dup', [1, 2, 3])]);
+    await projector.project([outputEvent('j-dup', [2, 3, 4])]);
+    expect((await reader.output('acct-a', 'j-dup', 0, [], 100)).map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('answers another account’s job id with not found', async () => {
+    await projector.project(lifecycle('j-private'));
+    await expect(reader.job('acct-b', 'j-private')).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+  });
+});

@@ -1,0 +1,70 @@
+import { decodeEvent } from '@jobledger/events';
+import { JsonLogger, OutboxRelay } from '@jobledger/platform';
+import type { Infrastructure } from '@jobledger/platform';
+import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
+import type { IsolatedDatabase } from '@jobledger/testing';
+import type { SchedulingConfig } from '../config';
+import { JobStateProjector } from '../jobs/job-state.projector';
+import { delivered, submitted } from '../testing/job-events';
+import { SCHEDULING_MIGRATIONS } from '../migrations';
+import { Dispatcher } from './dispatcher';
+
+describe('Dispatcher against Postgres', () => {
+  const config: SchedulingConfig = { ...testPlatformConfig('scheduling'), workerTimeoutMs: 10_000, dispatchIntervalMs: 20 };
+  const logger = new JsonLogger('test', 'error');
+  const ready = { whenReady: () => Promise.resolve() } as Infrastructure;
+  let db: IsolatedDatabase;
+  let projector: JobStateProjector;
+  const dispatchers: Dispatcher[] = [];
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, SCHEDULING_MIGRATIONS);
+    projector = new JobStateProjector(db.dataSource, config);
+  });
+
+  afterAll(async () => {
+    dispatchers.forEach((d) => d.onApplicationShutdown());
+    await new Promise((r) => setTimeout(r, 100));
+    await db.drop();
+  });
+
+  const startDispatcher = () => {
+    // The relay is never started: the test reads what the dispatcher wrote to the outbox.
+    const relay = new OutboxRelay(db.dataSource, projector.schema, () => Promise.reject(new Error('not used')), logger);
+    dispatchers.push(new Dispatcher(db.dataSource, projector, relay, logger, ready, config));
+  };
+
+  const outboxTypes = async () => (await db.dataSource.query(`SELECT value FROM ${projector.schema}.outbox ORDER BY id`)).map((r: { value: Buffer }) => decodeEvent(r.value));
+
+  const heartbeat = (workerId: string, group: string, slots: number) =>
+    db.dataSource.query(
+      `INSERT INTO ${projector.schema}.workers (worker_id, group_name, slots, running, started_at, last_seen) VALUES ($1, $2, $3, '[]', now(), now())
+       ON CONFLICT (worker_id) DO UPDATE SET last_seen = now()`,
+      [workerId, group, slots],
+    );
+
+  it('says why a job waits while no worker lives, then assigns it exactly once with two dispatchers racing', async () => {
+    await projector.project(delivered('j-wait', [submitted('j-wait')]));
+    startDispatcher();
+    startDispatcher();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await outboxTypes()).map((e) => e.type)).toEqual(['JobQueued']);
+
+    await heartbeat('w1', 'default', 1);
+    await new Promise((r) => setTimeout(r, 500));
+    const events = await outboxTypes();
+    expect(events.map((e) => e.type)).toEqual(['JobQueued', 'JobAssigned']);
+    expect(events[1]).toMatchObject({ jobId: 'j-wait', data: { worker: 'w1', workerGroup: 'default', attempt: 1 } });
+  });
+
+  it('keeps a pinned job off workers of other groups and never overfills a worker', async () => {
+    await heartbeat('w1', 'default', 1);
+    await projector.project(delivered('j-pinned', [submitted('j-pinned', 'hybrid')]));
+    await projector.project(delivered('j-second', [submitted('j-second')]));
+    await new Promise((r) => setTimeout(r, 400));
+    const assigned = (await outboxTypes()).filter((e) => e.type === 'JobAssigned').map((e) => e.jobId);
+    expect(assigned).toEqual(['j-wait']);
+    const reasons = (await outboxTypes()).filter((e) => e.type === 'JobQueued').map((e) => [e.jobId, (e.data as { reason: { message: string } }).reason.message]);
+    expect(reasons).toContainEqual(['j-pinned', 'waiting for a free slot on a live worker of group "hybrid"']);
+  });
+});

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { isolatedDatabase, isolatedTopics, testPlatformConfig } from '@jobledger/testing';
-import type { IsolatedDatabase, IsolatedTopics } from '@jobledger/testing';
-import { migrationSchema } from '../db/data-source';
+import type { DataSource } from 'typeorm';
+import { createKafkajsEventBus } from '@jobledger/kafka';
+import type { EventBus, TopicAdmin } from '@jobledger/kafka';
+import { createDataSource, migrationSchema, runMigrations } from '../db/data-source';
 import { JsonLogger } from '../logging/json-logger';
 import { appendToOutbox, createOutboxTableSql } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -18,34 +19,48 @@ class CreateOutbox1732000000000 implements MigrationInterface {
 }
 
 describe('OutboxRelay against Postgres and Kafka', () => {
-  const config = testPlatformConfig('outbox');
-  let db: IsolatedDatabase;
-  let kafka: IsolatedTopics;
+  // Its own schema and topic on the real infrastructure (libs/testing depends on this lib, so it is not used here).
+  const id = randomUUID().slice(0, 8);
+  const schemaName = `it_${id}_outbox`;
+  const topic = `it.${id}.job-events`;
+  let dataSource: DataSource;
+  let bus: EventBus;
+  let admin: TopicAdmin;
 
   beforeAll(async () => {
-    db = await isolatedDatabase(config, [CreateOutbox1732000000000]);
-    kafka = await isolatedTopics(config, 1);
+    dataSource = createDataSource({
+      url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/jobledger',
+      schema: schemaName,
+      migrations: [CreateOutbox1732000000000],
+      applicationName: 'outbox-int-spec',
+    });
+    await dataSource.initialize();
+    await runMigrations(dataSource);
+    bus = createKafkajsEventBus({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'outbox-int-spec', log: () => undefined });
+    admin = await bus.admin();
+    await admin.ensureTopics([{ name: topic, configs: {} }], 1, 1);
   });
 
   afterAll(async () => {
-    await db.drop();
-    await kafka.drop();
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`);
+    await dataSource.destroy();
+    await admin.deleteTopics([topic]);
+    await admin.disconnect();
   });
 
   it('publishes committed rows in order, never rolled-back ones, and empties the outbox', async () => {
-    const schema = `"${db.schema}"`;
-    const topic = kafka.topics.jobEvents;
-    await db.dataSource.transaction((m) => appendToOutbox(m, schema, [1, 2, 3].map((n) => ({ topic, key: 'job-1', value: `committed-${n}` }))));
-    await db.dataSource
+    const schema = `"${schemaName}"`;
+    await dataSource.transaction((m) => appendToOutbox(m, schema, [1, 2, 3].map((n) => ({ topic, key: 'job-1', value: `committed-${n}` }))));
+    await dataSource
       .transaction(async (m) => {
         await appendToOutbox(m, schema, [{ topic, key: 'job-1', value: 'rolled-back' }]);
         throw new Error('the request failed');
       })
       .catch(() => undefined);
 
-    const producer = await kafka.bus.producer();
-    const relay = new OutboxRelay(db.dataSource, schema, async () => producer, new JsonLogger('test', 'error'), { pollMs: 20 });
-    const consumer = kafka.bus.consumer(`it-${randomUUID()}`);
+    const producer = await bus.producer();
+    const relay = new OutboxRelay(dataSource, schema, async () => producer, new JsonLogger('test', 'error'), { pollMs: 20 });
+    const consumer = bus.consumer(`it-${randomUUID()}`);
     const seen: string[] = [];
     const done = new Promise<void>((resolve) => {
       void consumer.start({ topics: [topic] }, async (batch) => {
@@ -61,6 +76,6 @@ describe('OutboxRelay against Postgres and Kafka', () => {
     await producer.disconnect();
 
     expect(seen).toEqual(['committed-1', 'committed-2', 'committed-3']);
-    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)).toEqual([{ n: 0 }]);
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)).toEqual([{ n: 0 }]);
   }, 30_000);
 });

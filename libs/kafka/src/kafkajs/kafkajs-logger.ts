@@ -6,7 +6,8 @@ export type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: stri
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
+  // kafkajs' INFO is chatty (joins, stops); keep it out of info-level service logs.
+  [logLevel.INFO]: 'debug',
   [logLevel.DEBUG]: 'debug',
 };
 

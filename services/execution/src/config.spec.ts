@@ -1,0 +1,19 @@
+import { readExecutionConfig } from './config';
+
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://u@h/db' };
+
+describe('execution config', () => {
+  it('gives every process start its own worker id unless one is set', () => {
+    const a = readExecutionConfig(base).workerId;
+    expect(readExecutionConfig(base).workerId).not.toBe(a);
+    expect(readExecutionConfig({ ...base, WORKER_ID: 'w-7' }).workerId).toBe('w-7');
+  });
+
+  it('defaults to the default group with four slots', () => {
+    expect(readExecutionConfig(base)).toMatchObject({ workerGroup: 'default', workerSlots: 4, limits: { maxCheckpointBytes: 1024 * 1024 } });
+  });
+
+  it('names a bad slot count', () => {
+    expect(() => readExecutionConfig({ ...base, WORKER_SLOTS: '0' })).toThrow(/WORKER_SLOTS/);
+  });
+});

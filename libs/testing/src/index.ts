@@ -3,3 +3,4 @@ export type { IsolatedDatabase } from './isolated-database';
 export { isolatedTopics } from './isolated-topics';
 export type { IsolatedTopics } from './isolated-topics';
 export { testPlatformConfig } from './test-config';
+export { delivered, submitted } from './job-events';

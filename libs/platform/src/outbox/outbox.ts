@@ -28,3 +28,17 @@ export async function appendToOutbox(manager: EntityManager, quotedSchema: strin
   });
   await manager.query(`INSERT INTO ${quotedSchema}.outbox (topic, key, value, headers) VALUES ${rows.join(', ')}`, params);
 }
+
+/** SQL for a consumer's inbox: the ids of the events it has applied. */
+export function createInboxTableSql(quotedSchema: string): string {
+  return `CREATE TABLE ${quotedSchema}.inbox (event_id uuid PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`;
+}
+
+/**
+ * Records that this event is being applied, in the caller's transaction. False when it was
+ * applied before (a redelivery or a duplicate): the caller then skips it.
+ */
+export async function claimEvent(manager: EntityManager, quotedSchema: string, eventId: string): Promise<boolean> {
+  const rows = await manager.query(`INSERT INTO ${quotedSchema}.inbox (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`, [eventId]);
+  return rows.length > 0;
+}

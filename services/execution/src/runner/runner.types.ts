@@ -1,14 +1,10 @@
-export type StreamName = 'Output' | 'Warning' | 'Error' | 'Verbose' | 'Progress' | 'Debug';
+import type { OutputRecord } from '@jobledger/events';
 
-export const STREAM_NAMES: readonly StreamName[] = ['Output', 'Warning', 'Error', 'Verbose', 'Progress', 'Debug'];
+export { STREAM_NAMES } from '@jobledger/events';
+export type { StreamName } from '@jobledger/events';
 
-export interface RunnerRecord {
-  seq: number;
-  stream: StreamName;
-  /** ISO-8601 time at which the runbook produced the record. */
-  time: string;
-  value: unknown;
-}
+/** A stream record as the runner emits it: the same shape as the event's (`time` is when the runbook produced it). */
+export type RunnerRecord = OutputRecord;
 
 export interface RunLimits {
   /** Wall-clock limit of one attempt; the job fails with `Timeout` when it is reached. */

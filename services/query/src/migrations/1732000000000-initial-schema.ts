@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { migrationSchema } from '@jobledger/platform';
+import { createInboxTableSql, migrationSchema } from '@jobledger/platform';
 
 export class InitialSchema1732000000000 implements MigrationInterface {
   name = 'InitialSchema1732000000000';
@@ -39,7 +39,7 @@ export class InitialSchema1732000000000 implements MigrationInterface {
       created_at timestamptz NOT NULL,
       PRIMARY KEY (account_id, name, version)
     )`);
-    await queryRunner.query(`CREATE TABLE ${s}.inbox (event_id uuid PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`);
+    await queryRunner.query(createInboxTableSql(s));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

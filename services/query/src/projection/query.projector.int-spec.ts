@@ -4,7 +4,7 @@ import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import { JobReader } from '../jobs/job-reader';
 import { QUERY_MIGRATIONS } from '../migrations';
-import { delivered, submitted } from '../testing/job-events';
+import { delivered, submitted } from '@jobledger/testing';
 import { QueryProjector } from './query.projector';
 
 const at = '2026-11-21T10:00:00.000Z';

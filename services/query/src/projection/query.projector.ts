@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
 import type { AnyEnvelope, JobView, OutputRecord, RunbookPublishedData } from '@jobledger/events';
-import { PLATFORM_CONFIG, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvent, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
 import { evolveJobView } from './job-view.evolve';
 
@@ -28,8 +28,7 @@ export class QueryProjector {
   async project(events: DecodedEvent[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       for (const { envelope } of events) {
-        const fresh = await manager.query(`INSERT INTO ${this.schema}.inbox (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`, [envelope.id]);
-        if (fresh.length > 0) await this.apply(manager, envelope);
+        if (await claimEvent(manager, this.schema, envelope.id)) await this.apply(manager, envelope);
       }
     });
   }

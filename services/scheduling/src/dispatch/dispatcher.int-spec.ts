@@ -5,7 +5,7 @@ import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import type { SchedulingConfig } from '../config';
 import { JobStateProjector } from '../jobs/job-state.projector';
-import { delivered, submitted } from '../testing/job-events';
+import { delivered, submitted } from '@jobledger/testing';
 import { SCHEDULING_MIGRATIONS } from '../migrations';
 import { Dispatcher } from './dispatcher';
 

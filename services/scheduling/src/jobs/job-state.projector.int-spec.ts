@@ -1,7 +1,7 @@
 import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import { SCHEDULING_MIGRATIONS } from '../migrations';
-import { delivered, submitted } from '../testing/job-events';
+import { delivered, submitted } from '@jobledger/testing';
 import { JobStateProjector } from './job-state.projector';
 
 const at = '2026-11-21T10:00:00.000Z';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { JOB_EVENT_TYPES, evolve, initialState } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
-import { PLATFORM_CONFIG, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvent, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
 
 const JOB_TYPES = new Set<string>(JOB_EVENT_TYPES);
@@ -35,8 +35,7 @@ export class JobStateProjector {
 
   /** Applies one event unless it was applied before; returns the new state, or null for a duplicate. */
   async apply(manager: EntityManager, eventId: string, accountId: string, jobId: string, event: JobEvent): Promise<JobState | null> {
-    const fresh = await manager.query(`INSERT INTO ${this.schema}.inbox (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`, [eventId]);
-    if (fresh.length === 0) return null;
+    if (!(await claimEvent(manager, this.schema, eventId))) return null;
     const [row] = await manager.query(`SELECT state FROM ${this.schema}.jobs WHERE account_id = $1 AND job_id = $2 FOR UPDATE`, [accountId, jobId]);
     const state = evolve((row?.state as JobState | undefined) ?? initialState(), { type: event.type, data: event.data } as JobEvent);
     if (!state.status) return state;

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createOutboxTableSql, migrationSchema } from '@jobledger/platform';
+import { createInboxTableSql, createOutboxTableSql, migrationSchema } from '@jobledger/platform';
 
 export class InitialSchema1732000000000 implements MigrationInterface {
   name = 'InitialSchema1732000000000';
@@ -29,7 +29,7 @@ export class InitialSchema1732000000000 implements MigrationInterface {
     )`);
     await queryRunner.query(`CREATE INDEX jobs_waiting ON ${s}.jobs (priority DESC, submitted_at) WHERE status IN ('Queued', 'Resuming', 'RunningWaitingForResources')`);
     await queryRunner.query(`CREATE INDEX jobs_by_worker ON ${s}.jobs (worker) WHERE worker IS NOT NULL`);
-    await queryRunner.query(`CREATE TABLE ${s}.inbox (event_id uuid PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now())`);
+    await queryRunner.query(createInboxTableSql(s));
     await queryRunner.query(createOutboxTableSql(s));
   }
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `nx run local:lint`: syntax-checks every .mjs file of tools/local with `node --check`.
+// Syntax-checks every .mjs file of a folder (default tools/local) with `node --check`: the lint of the .mjs projects.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../lib/common.mjs';
 
-const root = join(repoRoot, 'tools', 'local');
+const root = join(repoRoot, process.argv[2] ?? join('tools', 'local'));
 const files = readdirSync(root, { recursive: true })
   .filter((f) => f.endsWith('.mjs') && !f.includes('node_modules'))
   .map((f) => join(root, f));

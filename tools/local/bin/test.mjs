@@ -2,6 +2,7 @@
 // `npm test`: every suite against real Kafka and Postgres. Extra arguments go to each nx run-many,
 // e.g. `npm test -- --projects=kafka`.
 import { startInfra, stopInfra } from '../lib/infra.mjs';
+import { createTally } from '../lib/test-tally.mjs';
 import { currentCommand, ensureDependencies, formatDuration, nxEnv, runCommand } from '../lib/workspace.mjs';
 
 const extra = process.argv.slice(2);
@@ -11,7 +12,8 @@ const steps = [
   ['test', '--parallel=2'],
   ['int-test', '--parallel=1'],
   ['e2e', '--parallel=1'],
-].map(([target, parallel]) => ({ target, args: ['nx', 'run-many', '-t', target, parallel, ...extra] }));
+].map(([target, parallel]) => ({ target, args: ['nx', 'run-many', '-t', target, parallel, '--output-style=static', ...extra] }));
+const tally = createTally();
 
 const startedAt = Date.now();
 let infraStarting = null;
@@ -27,7 +29,8 @@ async function finish(code) {
   if (infra && process.env.JOBLEDGER_KEEP_INFRA !== '1') {
     await stopInfra({ kafka: infra.startedKafka, postgres: infra.startedPostgres }).catch((e) => console.error(e.message));
   }
-  console.log(`\n${code === 0 ? '✔ npm test passed' : `✘ npm test failed (exit ${code})`} in ${formatDuration(Date.now() - startedAt)}`);
+  console.log(`\n${tally.summary()}`);
+  console.log(`${code === 0 ? '✔ npm test passed' : `✘ npm test failed (exit ${code})`} in ${formatDuration(Date.now() - startedAt)}`);
   process.exit(code);
 }
 
@@ -56,7 +59,7 @@ for (const [i, step] of steps.entries()) {
   if (finishing) await never();
   console.log(`\n━━━━ [${i + 1}/${steps.length}] ${step.target}: npx ${step.args.join(' ')}`);
   const t = Date.now();
-  const code = await runCommand('npx', step.args, env);
+  const code = await runCommand('npx', step.args, env, (text) => tally.feed(text));
   timings.push(`${step.target} ${formatDuration(Date.now() - t)}`);
   console.log(`━━━━ ${step.target} ${code === 0 ? 'passed' : `FAILED (exit ${code})`} in ${formatDuration(Date.now() - t)}`);
   if (code !== 0) await finish(code);

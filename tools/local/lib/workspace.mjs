@@ -18,9 +18,14 @@ let current = null;
 export const currentCommand = () => current;
 
 /** Runs a command with inherited stdio; resolves with its exit code (128+n when killed by a signal). */
-export function runCommand(cmd, args, env = process.env) {
+/** Runs a command with inherited output; with `onOutput`, its stdout and stderr also go there. */
+export function runCommand(cmd, args, env = process.env, onOutput = null) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: repoRoot, env, stdio: 'inherit' });
+    const child = spawn(cmd, args, { cwd: repoRoot, env, stdio: onOutput ? ['inherit', 'pipe', 'pipe'] : 'inherit' });
+    if (onOutput) {
+      child.stdout.on('data', (chunk) => (process.stdout.write(chunk), onOutput(chunk.toString())));
+      child.stderr.on('data', (chunk) => (process.stderr.write(chunk), onOutput(chunk.toString())));
+    }
     current = child;
     child.on('error', (e) => {
       console.error(`cannot run ${cmd}: ${e.message}`);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startStack } from './stack';
+import { startStack, waitForStatus } from './stack';
 import type { Stack } from './stack';
 
 const HELLO = `export default async (params, ctx) => {
@@ -13,16 +13,6 @@ const HELLO = `export default async (params, ctx) => {
 };`;
 
 const FAILING = `export default async () => { throw new Error('the runbook gave up'); };`;
-
-async function waitForStatus(stack: Stack, id: string, statuses: string[], timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await request(stack.baseUrl).get(`/v1/jobs/${id}`).set('Authorization', `Bearer ${stack.adminKey}`);
-    if (res.status === 200 && statuses.includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) throw new Error(`job ${id} did not reach ${statuses.join('|')}; last answer ${res.status} ${JSON.stringify(res.body)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe('one job end to end, across the four services and the gateway', () => {
   let stack: Stack;

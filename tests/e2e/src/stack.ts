@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import request from 'supertest';
 import { topicNames } from '@jobledger/events';
 import { createKafkajsEventBus } from '@jobledger/kafka';
 
@@ -101,4 +102,15 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
     throw new Error(`${(error as Error).message}\n${[...logs].map(([s, l]) => `--- ${s}\n${l.join('').slice(-3000)}`).join('\n')}`);
   }
   return { baseUrl, adminKey, prefix, logs, stop };
+}
+
+/** Polls GET /v1/jobs/{id} until the job is in one of `statuses`. */
+export async function waitForStatus(stack: Stack, id: string, statuses: string[], timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(stack.baseUrl).get(`/v1/jobs/${id}`).set('Authorization', `Bearer ${stack.adminKey}`);
+    if (res.status === 200 && statuses.includes(res.body.status)) return res.body;
+    if (Date.now() > deadline) throw new Error(`job ${id} did not reach ${statuses.join('|')}; last answer ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
 }

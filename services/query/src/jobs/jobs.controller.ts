@@ -17,6 +17,12 @@ export class JobsController {
     return this.reader.job(principal.accountId, id);
   }
 
+  /** The source of the runbook version the job ran (SPEC §1: it stays readable after newer versions). */
+  @Get(':id/source')
+  async source(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.reader.source(principal.accountId, id);
+  }
+
   /** Stateless paging through the job's stream records (SPEC §3 peek). */
   @Get(':id/output')
   async output(

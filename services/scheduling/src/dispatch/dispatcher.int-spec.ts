@@ -68,3 +68,34 @@ describe('Dispatcher against Postgres', () => {
     expect(reasons).toContainEqual(['j-pinned', 'waiting for a free slot on a live worker of group "hybrid"']);
   });
 });
+
+describe('Dispatcher with a pinned group that has no live worker', () => {
+  const config: SchedulingConfig = { ...testPlatformConfig('scheduling'), workerTimeoutMs: 1_000, dispatchIntervalMs: 20 };
+  const logger = new JsonLogger('test', 'error');
+  let db: IsolatedDatabase;
+  let dispatcher: Dispatcher;
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, SCHEDULING_MIGRATIONS);
+  });
+
+  afterAll(async () => {
+    dispatcher?.onApplicationShutdown();
+    await new Promise((r) => setTimeout(r, 100));
+    await db.drop();
+  });
+
+  it('fails the job with a reason that names the group, once workers had time to announce themselves', async () => {
+    const projector = new JobStateProjector(db.dataSource, config);
+    const relay = new OutboxRelay(db.dataSource, projector.schema, () => Promise.reject(new Error('not used')), logger);
+    await projector.project(delivered('j-gpu', [submitted('j-gpu', 'gpu')]));
+    dispatcher = new Dispatcher(db.dataSource, projector, relay, logger, { whenReady: () => Promise.resolve() } as Infrastructure, config);
+    await new Promise((r) => setTimeout(r, 400));
+    const statusOf = async () => (await db.dataSource.query(`SELECT status, state FROM ${projector.schema}.jobs WHERE job_id = 'j-gpu'`))[0];
+    expect((await statusOf()).status).toBe('Queued');
+    await new Promise((r) => setTimeout(r, 1_000));
+    const row = await statusOf();
+    expect(row.status).toBe('Failed');
+    expect(row.state.reason).toMatchObject({ type: 'NoLiveWorker', source: 'scheduler', message: expect.stringContaining('"gpu"') });
+  });
+});

@@ -8,7 +8,7 @@ import { topicNames } from '@jobledger/events';
 import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, appendToOutbox, sleep, stampEvents, toOutbound } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
 import { JobStateProjector } from '../jobs/job-state.projector';
-import { pickWorker, waitReason } from './pick-worker';
+import { placeJob } from './pick-worker';
 import type { FreeWorker } from './pick-worker';
 
 const BATCH = 200;
@@ -31,6 +31,7 @@ interface WaitingJob {
 @Injectable()
 export class Dispatcher implements OnApplicationShutdown {
   private running = true;
+  private readonly startedAt = Date.now();
   private wake: (() => void) | undefined;
 
   constructor(
@@ -93,17 +94,18 @@ export class Dispatcher implements OnApplicationShutdown {
     );
     let emitted = 0;
     const at = new Date().toISOString();
+    const mayFailPinned = Date.now() - this.startedAt > this.config.workerTimeoutMs;
     for (const job of waiting) {
-      const worker = pickWorker(workers, job.run_on);
-      if (worker) {
-        worker.free--;
-        emitted += await this.emit(manager, job, { type: 'AssignJob', data: { worker: worker.workerId, workerGroup: worker.group, at } });
-        continue;
+      const placement = placeJob(workers, job.run_on, mayFailPinned && job.state.status === 'Queued');
+      if (placement.kind === 'assign') {
+        placement.worker.free--;
+        emitted += await this.emit(manager, job, { type: 'AssignJob', data: { worker: placement.worker.workerId, workerGroup: placement.worker.group, at } });
+      } else if (placement.kind === 'fail') {
+        emitted += await this.emit(manager, job, { type: 'FailJob', data: { reason: placement.reason, at } });
+      } else if (job.state.status === 'Queued' && job.wait_reason !== placement.reason.message) {
+        await manager.query(`UPDATE ${s}.jobs SET wait_reason = $3 WHERE account_id = $1 AND job_id = $2`, [job.account_id, job.job_id, placement.reason.message]);
+        emitted += await this.emit(manager, job, { type: 'QueueJob', data: { reason: placement.reason, at } });
       }
-      const reason = waitReason(job.run_on);
-      if (job.state.status !== 'Queued' || job.wait_reason === reason) continue;
-      await manager.query(`UPDATE ${s}.jobs SET wait_reason = $3 WHERE account_id = $1 AND job_id = $2`, [job.account_id, job.job_id, reason]);
-      emitted += await this.emit(manager, job, { type: 'QueueJob', data: { reason: { message: reason, type: 'NoFreeWorker', source: 'scheduler' }, at } });
     }
     return emitted;
   }

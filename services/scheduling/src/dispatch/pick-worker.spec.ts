@@ -1,4 +1,4 @@
-import { pickWorker } from './pick-worker';
+import { pickWorker, placeJob } from './pick-worker';
 
 describe('pickWorker', () => {
   const workers = [
@@ -19,5 +19,37 @@ describe('pickWorker', () => {
   it('finds nothing when the group has no free slot', () => {
     expect(pickWorker(workers, 'gpu')).toBeUndefined();
     expect(pickWorker(workers, 'nowhere')).toBeUndefined();
+  });
+});
+
+describe('placeJob', () => {
+  const workers = [
+    { workerId: 'a', group: 'default', free: 0 },
+    { workerId: 'h', group: 'hybrid', free: 2 },
+  ];
+
+  it('assigns when a worker of the job’s group has a free slot', () => {
+    expect(placeJob(workers, 'hybrid', true)).toMatchObject({ kind: 'assign', worker: { workerId: 'h' } });
+  });
+
+  it('keeps a job waiting, with the reason, while its group’s workers are all busy', () => {
+    expect(placeJob(workers, 'default', true)).toEqual({
+      kind: 'wait',
+      reason: { message: 'waiting for a free slot on a live worker of group "default"', type: 'NoFreeWorker', source: 'scheduler' },
+    });
+  });
+
+  it('fails a job pinned to a group with no live worker, naming the group', () => {
+    const placement = placeJob(workers, 'gpu', true);
+    expect(placement).toMatchObject({ kind: 'fail', reason: { type: 'NoLiveWorker', source: 'scheduler' } });
+    expect(placement.kind === 'fail' && placement.reason.message).toContain('"gpu"');
+  });
+
+  it('does not fail a pinned job before the scheduler could have heard the workers', () => {
+    expect(placeJob(workers, 'gpu', false).kind).toBe('wait');
+  });
+
+  it('never fails an unpinned job for want of workers', () => {
+    expect(placeJob([], null, true).kind).toBe('wait');
   });
 });

@@ -1,13 +1,39 @@
+import type { JobReason } from '@jobledger/domain';
+
 export interface FreeWorker {
   workerId: string;
   group: string;
   free: number;
 }
 
+export type Placement =
+  | { kind: 'assign'; worker: FreeWorker }
+  | { kind: 'wait'; reason: JobReason }
+  | { kind: 'fail'; reason: JobReason };
+
 /**
- * The live worker with the most free slots; pinned jobs (runOn) only in their group.
- * Pure: the dispatcher passes what it read and decrements the slot it took.
+ * Where a waiting job goes. Pure: the dispatcher passes the live workers it read (and takes a
+ * slot from the one returned). A job pinned to a group without any live worker fails, but only
+ * once the scheduler has been up long enough to have heard every live worker's heartbeat.
  */
+export function placeJob(workers: FreeWorker[], runOn: string | null, mayFailPinned: boolean): Placement {
+  const worker = pickWorker(workers, runOn);
+  if (worker) return { kind: 'assign', worker };
+  if (runOn !== null && mayFailPinned && !workers.some((w) => w.group === runOn)) {
+    return {
+      kind: 'fail',
+      reason: {
+        message: `worker group "${runOn}" has no live worker; start a worker with WORKER_GROUP=${runOn}, or submit the job without runOn`,
+        type: 'NoLiveWorker',
+        source: 'scheduler',
+      },
+    };
+  }
+  const message = runOn === null ? 'waiting for a free slot on a live worker' : `waiting for a free slot on a live worker of group "${runOn}"`;
+  return { kind: 'wait', reason: { message, type: 'NoFreeWorker', source: 'scheduler' } };
+}
+
+/** The live worker with the most free slots; pinned jobs (runOn) only in their group. */
 export function pickWorker(workers: FreeWorker[], runOn: string | null): FreeWorker | undefined {
   let best: FreeWorker | undefined;
   for (const worker of workers) {
@@ -15,8 +41,4 @@ export function pickWorker(workers: FreeWorker[], runOn: string | null): FreeWor
     if (!best || worker.free > best.free) best = worker;
   }
   return best;
-}
-
-export function waitReason(runOn: string | null): string {
-  return runOn === null ? 'waiting for a free slot on a live worker' : `waiting for a free slot on a live worker of group "${runOn}"`;
 }

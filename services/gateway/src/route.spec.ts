@@ -13,6 +13,7 @@ describe('routeFor', () => {
     ['POST', '/v1/jobs/j1/receive', 'query'],
     ['POST', '/v1/jobs/wait', 'query'],
     ['GET', '/v1/workers', 'scheduling'],
+    ['GET', '/v1/worker-groups', 'scheduling'],
     ['GET', '/readyz', 'query'],
   ])('sends %s %s to %s', (method, path, upstream) => {
     expect(routeFor(method, path)).toBe(upstream);

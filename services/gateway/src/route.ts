@@ -9,6 +9,7 @@ export function routeFor(method: string, path: string): Upstream | null {
   if (p === '/healthz' || p === '/readyz') return 'query';
   if (!p.startsWith('/v1/')) return null;
   if (p === '/v1/workers' || p.startsWith('/v1/workers/')) return 'scheduling';
+  if ((method === 'GET' || method === 'HEAD') && p.startsWith('/v1/worker-groups')) return 'scheduling';
   if (method === 'GET' || method === 'HEAD') return 'query';
   if (method === 'POST' && (/^\/v1\/jobs\/[^/]+\/receive$/.test(p) || p === '/v1/jobs/wait')) return 'query';
   return 'submission';

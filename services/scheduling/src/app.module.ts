@@ -8,6 +8,7 @@ import { SCHEDULING_MIGRATIONS } from './migrations';
 import { JOB_EVENTS_CONSUMER, SchedulingConsumers, WORKER_EVENTS_CONSUMER } from './scheduling-consumers';
 import { WorkerRegistry } from './workers/worker-registry';
 import { WorkersController } from './workers/workers.controller';
+import { WorkerGroupsController } from './workers/worker-groups.controller';
 
 /** Queues jobs, tracks live workers, and assigns jobs to free slots. */
 @Module({})
@@ -16,7 +17,7 @@ export class SchedulingModule {
     return {
       module: SchedulingModule,
       imports: [PlatformModule.forRoot(config, { migrations: SCHEDULING_MIGRATIONS })],
-      controllers: [WorkersController],
+      controllers: [WorkersController, WorkerGroupsController],
       providers: [
         outboxRelayProvider(),
         managedConsumerProvider(JOB_EVENTS_CONSUMER),

@@ -7,6 +7,8 @@ import { SubmitJobHandler } from './jobs/submit-job.handler';
 import { SUBMISSION_MIGRATIONS } from './migrations';
 import { PublishRunbookHandler } from './runbooks/publish-runbook.handler';
 import { RunbooksController } from './runbooks/runbooks.controller';
+import { ConfigureWorkerGroupHandler } from './worker-groups/configure-worker-group.handler';
+import { WorkerGroupsController } from './worker-groups/worker-groups.controller';
 
 /** The write side: validates requests, records them with their events in one transaction, relays the events. */
 @Module({})
@@ -15,8 +17,8 @@ export class SubmissionModule {
     return {
       module: SubmissionModule,
       imports: [PlatformModule.forRoot(config, { migrations: SUBMISSION_MIGRATIONS })],
-      controllers: [RunbooksController, JobsController],
-      providers: [outboxRelayProvider(), PublishRunbookHandler, SubmitJobHandler],
+      controllers: [RunbooksController, JobsController, WorkerGroupsController],
+      providers: [outboxRelayProvider(), PublishRunbookHandler, SubmitJobHandler, ConfigureWorkerGroupHandler],
     };
   }
 }

@@ -66,6 +66,7 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
     JOBLEDGER_ADMIN_KEY: adminKey,
     JOBLEDGER_TOPIC_PARTITIONS: '3',
     JOBLEDGER_HEARTBEAT_MS: '500',
+    JOBLEDGER_WORKER_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };

@@ -42,6 +42,7 @@ const catalog = new Map<string, EventTypeInfo>([
   ]),
   ['RunbookPublished', { currentVersion: 1, topic: 'runbookEvents', required: ['name', 'version', 'runtime', 'source', 'sha256', 'at'] }],
   ['WorkerHeartbeat', { currentVersion: 1, topic: 'workerEvents', required: ['workerId', 'group', 'slots', 'running', 'at'] }],
+  ['WorkerGroupConfigured', { currentVersion: 1, topic: 'workerEvents', required: ['name', 'fairShareSeconds', 'ratePerCpuSecond', 'cancelWhileRunning', 'at'] }],
   ['WorkerStopped', { currentVersion: 1, topic: 'workerEvents', required: ['workerId', 'group', 'at'] }],
   ['JobOutputRecorded', { currentVersion: 1, topic: 'jobOutput', required: ['attempt', 'records'] }],
 ]);

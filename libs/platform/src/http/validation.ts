@@ -40,6 +40,17 @@ export const v = {
       return [];
     });
   },
+  number(opts: { min?: number; max?: number } = {}): FieldRule<number> {
+    const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = opts;
+    return rule((value, path) => {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return problem(path, 'type', 'must be a number');
+      if (value < min || value > max) return problem(path, 'range', `must be from ${min} to ${max}`);
+      return [];
+    });
+  },
+  boolean(): FieldRule<boolean> {
+    return rule((value, path) => (typeof value === 'boolean' ? [] : problem(path, 'type', 'must be true or false')));
+  },
   oneOf<T extends string>(values: readonly T[]): FieldRule<T> {
     return rule((value, path) =>
       typeof value === 'string' && (values as readonly string[]).includes(value) ? [] : problem(path, 'enum', `must be one of: ${values.join(', ')}`),

@@ -3,7 +3,9 @@ export { InvalidEventError } from './envelope/invalid-event.error';
 export type { InvalidEventReason } from './envelope/invalid-event.error';
 export { UPCASTERS, upcastData } from './envelope/upcasters';
 export type { Upcaster, UpcasterTable } from './envelope/upcasters';
-export { decodeEvent, encodeEvent, envelopeFor } from './envelope/event-codec';
+export { decodeEvent, encodeEvent, envelopeFor, parseEnvelope } from './envelope/event-codec';
+export { COMMAND_SCHEMA_VERSION, commandEnvelope, decodeCommand } from './commands/job-command-codec';
+export type { CommandEnvelope } from './commands/job-command-codec';
 export type { AnyEnvelope } from './envelope/event-codec';
 export { eventTypeInfo, knownEventTypes } from './catalog/event-catalog';
 export type { DomainEvent, EventType, EventTypeInfo } from './catalog/event-catalog';
@@ -15,3 +17,4 @@ export type { OutputEvent, OutputRecord, StreamName } from './catalog/output-eve
 export { topicNames, topicSpecs } from './topics/topic-names';
 export type { TopicNames, TopicOptions, TopicSpec } from './topics/topic-names';
 export type { JobView } from './api/job-view';
+export { evolveJobView } from './api/job-view.evolve';

@@ -28,5 +28,6 @@ export { CurrentEventContext } from './auth/event-context.decorator';
 export { SharedProducer } from './events/shared-producer';
 export { outboxRelayProvider } from './outbox/outbox-relay.provider';
 export { ManagedConsumer } from './events/managed-consumer';
-export type { DecodedBatchHandler, DecodedEvent } from './events/managed-consumer';
+export type { ConsumeSettings, Decoded, DecodedBatchHandler, DecodedEvent } from './events/managed-consumer';
 export { managedConsumerProvider } from './events/managed-consumer.provider';
+export { commandMessage } from './events/command-stamp';

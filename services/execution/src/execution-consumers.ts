@@ -28,11 +28,11 @@ export class ExecutionConsumers {
   ) {
     const topics = topicNames(config.topicPrefix);
     const startedAt = new Date().toISOString();
-    specsConsumer.startWhenReady('execution.specs', [topics.jobEvents, topics.runbookEvents], (events) => specs.project(events));
+    specsConsumer.startWhenReady('execution.specs', [topics.jobEvents, topics.runbookEvents, topics.jobOutput], (events) => specs.project(events));
     assignments.startWhenReady(`execution.worker.${config.workerId}`, [topics.jobEvents], async (events) => {
       for (const { envelope } of events) {
-        if (envelope.type !== 'JobAssigned' || envelope.occurredAt < startedAt) continue;
-        if ((envelope.data as { worker: string }).worker === config.workerId) executor.accept(envelope);
+        if (envelope.type !== 'JobAssigned') executor.observe(envelope);
+        else if (envelope.occurredAt >= startedAt && (envelope.data as { worker: string }).worker === config.workerId) executor.accept(envelope);
       }
     });
     heartbeat.start(heartbeat.whenInfraReady, () => executor.running());

@@ -4,7 +4,10 @@ describe('routeFor', () => {
   it.each([
     ['POST', '/v1/runbooks', 'submission'],
     ['POST', '/v1/jobs', 'submission'],
-    ['POST', '/v1/jobs/j1/stop', 'submission'],
+    ['POST', '/v1/jobs/stop', 'submission'],
+    ['POST', '/v1/jobs/j1/stop', 'scheduling'],
+    ['POST', '/v1/jobs/j1/suspend', 'scheduling'],
+    ['POST', '/v1/jobs/j1/resume', 'scheduling'],
     ['DELETE', '/v1/jobs/j1?force=true', 'submission'],
     ['PUT', '/v1/worker-groups/default', 'submission'],
     ['POST', '/v1/keys', 'submission'],

@@ -12,5 +12,7 @@ export function routeFor(method: string, path: string): Upstream | null {
   if ((method === 'GET' || method === 'HEAD') && p.startsWith('/v1/worker-groups')) return 'scheduling';
   if (method === 'GET' || method === 'HEAD') return 'query';
   if (method === 'POST' && (/^\/v1\/jobs\/[^/]+\/receive$/.test(p) || p === '/v1/jobs/wait')) return 'query';
+  // The job's single writer decides lifecycle requests on the job's true state (docs/decisions.md).
+  if (method === 'POST' && /^\/v1\/jobs\/[^/]+\/(stop|suspend|resume)$/.test(p)) return 'scheduling';
   return 'submission';
 }

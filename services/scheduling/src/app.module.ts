@@ -3,26 +3,29 @@ import type { DynamicModule } from '@nestjs/common';
 import { PlatformModule, managedConsumerProvider, outboxRelayProvider } from '@jobledger/platform';
 import type { SchedulingConfig } from './config';
 import { Dispatcher } from './dispatch/dispatcher';
-import { JobStateProjector } from './jobs/job-state.projector';
+import { JobCommandHandler } from './jobs/job-command.handler';
+import { JobCommandsConsumer } from './jobs/job-commands.consumer';
+import { JobRequestsController } from './jobs/job-requests.controller';
 import { SCHEDULING_MIGRATIONS } from './migrations';
-import { JOB_EVENTS_CONSUMER, SchedulingConsumers, WORKER_EVENTS_CONSUMER } from './scheduling-consumers';
+import { JOB_COMMANDS_CONSUMER, SchedulingConsumers, WORKER_EVENTS_CONSUMER } from './scheduling-consumers';
 import { WorkerRegistry } from './workers/worker-registry';
 import { WorkersController } from './workers/workers.controller';
 import { WorkerGroupsController } from './workers/worker-groups.controller';
 
-/** Queues jobs, tracks live workers, and assigns jobs to free slots. */
+/** Each job's single writer: decides every command on the job, queues jobs, tracks live workers and assigns jobs to free slots. */
 @Module({})
 export class SchedulingModule {
   static forRoot(config: SchedulingConfig): DynamicModule {
     return {
       module: SchedulingModule,
       imports: [PlatformModule.forRoot(config, { migrations: SCHEDULING_MIGRATIONS })],
-      controllers: [WorkersController, WorkerGroupsController],
+      controllers: [WorkersController, WorkerGroupsController, JobRequestsController],
       providers: [
         outboxRelayProvider(),
-        managedConsumerProvider(JOB_EVENTS_CONSUMER),
+        managedConsumerProvider(JOB_COMMANDS_CONSUMER),
         managedConsumerProvider(WORKER_EVENTS_CONSUMER),
-        JobStateProjector,
+        JobCommandHandler,
+        JobCommandsConsumer,
         WorkerRegistry,
         Dispatcher,
         SchedulingConsumers,

@@ -1,30 +1,36 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { topicNames } from '@jobledger/events';
+import { decodeCommand, topicNames } from '@jobledger/events';
+import type { CommandEnvelope } from '@jobledger/events';
 import { ManagedConsumer, PLATFORM_CONFIG } from '@jobledger/platform';
 import type { PlatformConfig } from '@jobledger/platform';
 import { Dispatcher } from './dispatch/dispatcher';
-import { JobStateProjector } from './jobs/job-state.projector';
+import { JobCommandsConsumer } from './jobs/job-commands.consumer';
 import { WorkerRegistry } from './workers/worker-registry';
 
-export const JOB_EVENTS_CONSUMER = Symbol('JOB_EVENTS_CONSUMER');
+export const JOB_COMMANDS_CONSUMER = Symbol('JOB_COMMANDS_CONSUMER');
 export const WORKER_EVENTS_CONSUMER = Symbol('WORKER_EVENTS_CONSUMER');
 
 /** Wires the two consumer groups to their handlers; each change wakes the dispatcher. */
 @Injectable()
 export class SchedulingConsumers {
   constructor(
-    @Inject(JOB_EVENTS_CONSUMER) jobEvents: ManagedConsumer,
+    @Inject(JOB_COMMANDS_CONSUMER) jobCommands: ManagedConsumer,
     @Inject(WORKER_EVENTS_CONSUMER) workerEvents: ManagedConsumer,
-    projector: JobStateProjector,
+    commands: JobCommandsConsumer,
     registry: WorkerRegistry,
     dispatcher: Dispatcher,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     const topics = topicNames(config.topicPrefix);
-    jobEvents.startWhenReady('scheduling.jobs', [topics.jobEvents], async (events) => {
-      await projector.project(events);
-      dispatcher.kick();
-    });
+    jobCommands.startWhenReady<CommandEnvelope>(
+      'scheduling.commands',
+      [topics.jobCommands],
+      async (batch) => {
+        await commands.apply(batch);
+        dispatcher.kick();
+      },
+      { decode: decodeCommand },
+    );
     workerEvents.startWhenReady('scheduling.workers', [topics.workerEvents], async (events) => {
       await registry.record(events);
       dispatcher.kick();

@@ -21,10 +21,10 @@ export function encodeEvent(envelope: EventEnvelope): Buffer {
 const STRING_FIELDS = ['id', 'type', 'accountId', 'occurredAt', 'correlationId', 'causationId'] as const;
 
 /**
- * Parses and validates bytes from Kafka and upcasts them to the current schema version.
- * Throws InvalidEventError (unrecoverable) when the bytes can never become a valid event.
+ * Parses bytes from Kafka and checks the envelope fields every message shares.
+ * Throws InvalidEventError (unrecoverable) when the bytes can never become a valid envelope.
  */
-export function decodeEvent(bytes: Buffer | string | null, upcasters: UpcasterTable = UPCASTERS): AnyEnvelope {
+export function parseEnvelope(bytes: Buffer | string | null): Record<string, unknown> & { type: string; schemaVersion: number; data: Record<string, unknown> } {
   if (bytes === null) throw new InvalidEventError('UNPARSEABLE', 'message has no value');
   let raw: unknown;
   try {
@@ -45,11 +45,19 @@ export function decodeEvent(bytes: Buffer | string | null, upcasters: UpcasterTa
     throw new InvalidEventError('INVALID_ENVELOPE', 'envelope field "actor" must be { kind, id }');
   }
   if (!isObject(raw.data)) throw new InvalidEventError('INVALID_ENVELOPE', 'envelope field "data" must be an object');
+  return raw as Record<string, unknown> & { type: string; schemaVersion: number; data: Record<string, unknown> };
+}
 
-  const type = raw.type as string;
+/**
+ * Parses and validates an event from Kafka and upcasts it to the current schema version.
+ * Throws InvalidEventError (unrecoverable) when the bytes can never become a valid event.
+ */
+export function decodeEvent(bytes: Buffer | string | null, upcasters: UpcasterTable = UPCASTERS): AnyEnvelope {
+  const raw = parseEnvelope(bytes);
+  const type = raw.type;
   const info = eventTypeInfo(type);
   if (!info) throw new InvalidEventError('UNKNOWN_TYPE', `unknown event type "${type}"`);
-  const version = raw.schemaVersion as number;
+  const version = raw.schemaVersion;
   if (version > info.currentVersion) {
     throw new InvalidEventError('UNSUPPORTED_VERSION', `${type} v${version} is newer than this build knows (v${info.currentVersion})`);
   }

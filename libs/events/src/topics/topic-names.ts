@@ -1,6 +1,8 @@
 /** The Kafka topics of SPEC §5, named under one prefix so that tests and tenants can be isolated. */
 export interface TopicNames {
   jobEvents: string;
+  /** Commands on jobs for their single writer (scheduling); not part of the audit log. */
+  jobCommands: string;
   jobOutput: string;
   runbookEvents: string;
   workerEvents: string;
@@ -12,6 +14,7 @@ export interface TopicNames {
 export function topicNames(prefix = 'jobledger.'): TopicNames {
   return {
     jobEvents: `${prefix}job-events`,
+    jobCommands: `${prefix}job-commands`,
     jobOutput: `${prefix}job-output`,
     runbookEvents: `${prefix}runbook-events`,
     workerEvents: `${prefix}worker-events`,
@@ -42,6 +45,7 @@ export function topicSpecs(prefix = 'jobledger.', options: TopicOptions = {}): T
     { name: t.jobEvents, configs: { 'retention.ms': FOREVER } },
     { name: t.runbookEvents, configs: { 'retention.ms': FOREVER } },
     { name: t.deviceEvents, configs: { 'retention.ms': FOREVER } },
+    { name: t.jobCommands, configs: { 'retention.ms': String(SEVEN_DAYS_MS) } },
     { name: t.jobOutput, configs: { 'retention.ms': outputRetention } },
     { name: t.workerEvents, configs: { 'cleanup.policy': 'compact,delete', 'retention.ms': String(SEVEN_DAYS_MS) } },
     { name: t.deadLetter, configs: { 'retention.ms': FOREVER } },

@@ -6,12 +6,21 @@ import type { Infrastructure } from '../lifecycle/infrastructure';
 import type { JsonLogger } from '../logging/json-logger';
 import type { SharedProducer } from './shared-producer';
 
-export interface DecodedEvent {
-  envelope: AnyEnvelope;
+export interface Decoded<E> {
+  envelope: E;
   message: InboundMessage;
 }
 
-export type DecodedBatchHandler = (events: DecodedEvent[]) => Promise<void>;
+export type DecodedEvent = Decoded<AnyEnvelope>;
+
+export type DecodedBatchHandler<E = AnyEnvelope> = (events: Decoded<E>[]) => Promise<void>;
+
+export interface ConsumeSettings<E> {
+  /** @default true */
+  fromBeginning?: boolean;
+  /** Turns bytes into an envelope or throws InvalidEventError. @default decodeEvent */
+  decode?: (bytes: Buffer | null) => E;
+}
 
 /**
  * A consumer of our events: decodes each message; a message that can never become a valid
@@ -30,15 +39,16 @@ export class ManagedConsumer {
   ) {}
 
   /** Starts once Kafka and Postgres answer; `group` is prefixed like the topics, so tests stay apart. */
-  startWhenReady(group: string, topics: string[], handler: DecodedBatchHandler, fromBeginning = true): void {
+  startWhenReady<E = AnyEnvelope>(group: string, topics: string[], handler: DecodedBatchHandler<E>, settings: ConsumeSettings<E> = {}): void {
+    const decode = settings.decode ?? (decodeEvent as unknown as (bytes: Buffer | null) => E);
     const groupId = `${this.config.topicPrefix}${group}`;
     void this.infra.whenReady().then(async () => {
       this.consumer = this.bus.consumer(groupId);
-      await this.consumer.start({ topics, fromBeginning }, async (batch) => {
-        const events: DecodedEvent[] = [];
+      await this.consumer.start({ topics, fromBeginning: settings.fromBeginning ?? true }, async (batch) => {
+        const events: Decoded<E>[] = [];
         for (const message of batch.messages) {
           try {
-            events.push({ envelope: decodeEvent(message.value), message });
+            events.push({ envelope: decode(message.value), message });
           } catch (error) {
             if (!(error instanceof InvalidEventError)) throw error;
             await this.deadLetter(groupId, message, error);

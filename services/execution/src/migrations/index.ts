@@ -1,3 +1,4 @@
 import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
+import { JobProgress1732200000000 } from './1732200000000-job-progress';
 
-export const EXECUTION_MIGRATIONS = [InitialSchema1732000000000];
+export const EXECUTION_MIGRATIONS = [InitialSchema1732000000000, JobProgress1732200000000];

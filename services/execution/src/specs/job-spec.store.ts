@@ -9,6 +9,10 @@ export interface JobSpec {
   submitted: JobEventData<'JobSubmitted'>;
   source: string;
   runtime: RunbookRuntime;
+  /** The last checkpoint, for a job that runs again; null when it has none. */
+  lastCheckpoint: { checkpointId: string; state: unknown } | null;
+  /** The highest seq of the job's records so far; a new attempt numbers on from it. */
+  lastSeq: number;
 }
 
 /**
@@ -36,6 +40,21 @@ export class JobSpecStore {
            ON CONFLICT DO NOTHING`,
           [envelope.accountId, d.name, d.version, d.runtime, d.source, d.sha256],
         );
+      } else if (envelope.type === 'JobCheckpointed' && envelope.jobId) {
+        const { checkpointId, state } = envelope.data as JobEventData<'JobCheckpointed'>;
+        await this.dataSource.query(
+          `INSERT INTO ${this.schema}.job_progress (account_id, job_id, last_checkpoint) VALUES ($1, $2, $3)
+           ON CONFLICT (account_id, job_id) DO UPDATE SET last_checkpoint = EXCLUDED.last_checkpoint`,
+          [envelope.accountId, envelope.jobId, JSON.stringify({ checkpointId, state: state ?? null })],
+        );
+      } else if (envelope.type === 'JobOutputRecorded' && envelope.jobId) {
+        const seqs = (envelope.data as { records: { seq: number }[] }).records.map((r) => r.seq);
+        if (seqs.length === 0) continue;
+        await this.dataSource.query(
+          `INSERT INTO ${this.schema}.job_progress (account_id, job_id, last_seq) VALUES ($1, $2, $3)
+           ON CONFLICT (account_id, job_id) DO UPDATE SET last_seq = GREATEST(${this.schema}.job_progress.last_seq, EXCLUDED.last_seq)`,
+          [envelope.accountId, envelope.jobId, Math.max(...seqs)],
+        );
       } else if (envelope.type === 'JobSubmitted' && envelope.jobId) {
         await this.dataSource.query(
           `INSERT INTO ${this.schema}.job_specs (account_id, job_id, submitted) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
@@ -48,9 +67,11 @@ export class JobSpecStore {
   /** The spec, or null while the projection has not caught up with the job's submission. */
   async find(accountId: string, jobId: string): Promise<JobSpec | null> {
     const rows = await this.dataSource.query(
-      `SELECT s.submitted, r.source, r.runtime FROM ${this.schema}.job_specs s
+      `SELECT s.submitted, r.source, r.runtime, p.last_checkpoint AS "lastCheckpoint", COALESCE(p.last_seq, 0) AS "lastSeq"
+       FROM ${this.schema}.job_specs s
        JOIN ${this.schema}.runbook_versions r ON r.account_id = s.account_id AND r.name = s.submitted->'runbook'->>'name'
          AND r.version = (s.submitted->'runbook'->>'version')::int
+       LEFT JOIN ${this.schema}.job_progress p ON p.account_id = s.account_id AND p.job_id = s.job_id
        WHERE s.account_id = $1 AND s.job_id = $2`,
       [accountId, jobId],
     );

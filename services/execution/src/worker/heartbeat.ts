@@ -35,14 +35,14 @@ export class Heartbeat implements OnApplicationShutdown {
     clearInterval(this.timer);
     const { workerId, workerGroup: group } = this.config;
     await this.writer
-      .publish([{ type: 'WorkerStopped', data: { workerId, group, at: new Date().toISOString() } }], this.context, 'platform')
+      .publishOnce([{ type: 'WorkerStopped', data: { workerId, group, at: new Date().toISOString() } }], this.context, 'platform')
       .catch(() => undefined);
   }
 
   private async beat(): Promise<void> {
     const { workerId, workerGroup: group, workerSlots: slots } = this.config;
     try {
-      await this.writer.publish(
+      await this.writer.publishOnce(
         [{ type: 'WorkerHeartbeat', data: { workerId, group, slots, running: this.running(), startedAt: this.startedAt, at: new Date().toISOString() } }],
         this.context,
         'platform',

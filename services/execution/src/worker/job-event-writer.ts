@@ -1,42 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decide, evolve, initialState } from '@jobledger/domain';
-import type { JobCommand, JobEvent, JobState } from '@jobledger/domain';
+import type { JobCommand } from '@jobledger/domain';
 import { topicNames } from '@jobledger/events';
 import type { DomainEvent } from '@jobledger/events';
-import { JsonLogger, PLATFORM_CONFIG, SharedProducer, retryUntilDone, stampEvents, toOutbound } from '@jobledger/platform';
 import type { OutboundMessage } from '@jobledger/kafka';
+import { JsonLogger, PLATFORM_CONFIG, SharedProducer, commandMessage, retryUntilDone, stampEvents, toOutbound } from '@jobledger/platform';
 import type { EventContext } from '@jobledger/platform';
 import type { ExecutionConfig } from '../config';
 
 /**
- * The worker is the single writer of a job while it holds the assignment: it keeps the job's
- * state from the events it has seen and writes, decides each step with the domain rules,
- * and publishes the events straight to Kafka, in order, under the job's key.
+ * What a worker writes. About the lifecycle it only reports — StartJob, CheckpointJob,
+ * CompleteJob, … go to the job-commands topic for the job's single writer to decide; it writes
+ * its own facts directly: output records, heartbeats.
  */
-export class RunningJob {
-  constructor(
-    readonly accountId: string,
-    readonly jobId: string,
-    private state: JobState,
-    private readonly writer: JobEventWriter,
-    private readonly context: EventContext,
-  ) {}
-
-  /** Decides the command on the job's state; publishes its events, retrying while Kafka is away. */
-  async execute(command: JobCommand): Promise<void> {
-    const events = decide(command, this.state);
-    await this.publish(events);
-    this.state = events.reduce(evolve, this.state);
-  }
-
-  async publish(events: DomainEvent[]): Promise<void> {
-    const stamped = this.writer.stamp(events, this.context, this.accountId, this.jobId);
-    await retryUntilDone('publishing job events', () => this.writer.send(stamped), (message, fields) =>
-      this.writer.logger.warn(message, { ...fields, jobId: this.jobId, accountId: this.accountId }),
-    );
-  }
-}
-
 @Injectable()
 export class JobEventWriter {
   constructor(
@@ -45,22 +20,29 @@ export class JobEventWriter {
     @Inject(PLATFORM_CONFIG) private readonly config: ExecutionConfig,
   ) {}
 
-  /** Starts tracking a job from the events that led to its assignment. */
-  open(accountId: string, jobId: string, history: JobEvent[], correlationId: string): RunningJob {
-    const context: EventContext = { actor: { kind: 'service', id: `execution/${this.config.workerId}` }, correlationId, causationId: correlationId };
-    return new RunningJob(accountId, jobId, history.reduce(evolve, initialState()), this, context);
+  contextFor(correlationId: string): EventContext {
+    return { actor: { kind: 'service', id: `execution/${this.config.workerId}` }, correlationId, causationId: correlationId };
   }
 
-  stamp(events: DomainEvent[], context: EventContext, accountId: string, jobId?: string): OutboundMessage[] {
-    const topics = topicNames(this.config.topicPrefix);
-    return stampEvents(events, context, accountId, jobId).map((e) => toOutbound(e, topics));
-  }
-
-  async send(messages: OutboundMessage[]): Promise<void> {
-    await (await this.producer.get()).send(messages);
+  /** Reports to the job's single writer; retries while Kafka is away. */
+  async report(accountId: string, jobId: string, command: JobCommand, context: EventContext): Promise<void> {
+    await this.sendWithRetry([commandMessage(command, context, accountId, jobId, topicNames(this.config.topicPrefix))], jobId, accountId);
   }
 
   async publish(events: DomainEvent[], context: EventContext, accountId: string, jobId?: string): Promise<void> {
-    await this.send(this.stamp(events, context, accountId, jobId));
+    const topics = topicNames(this.config.topicPrefix);
+    await this.sendWithRetry(stampEvents(events, context, accountId, jobId).map((e) => toOutbound(e, topics)), jobId, accountId);
+  }
+
+  /** One try, for messages that are soon out of date anyway (heartbeats). */
+  async publishOnce(events: DomainEvent[], context: EventContext, accountId: string): Promise<void> {
+    const topics = topicNames(this.config.topicPrefix);
+    await (await this.producer.get()).send(stampEvents(events, context, accountId).map((e) => toOutbound(e, topics)));
+  }
+
+  private async sendWithRetry(messages: OutboundMessage[], jobId: string | undefined, accountId: string): Promise<void> {
+    await retryUntilDone('publishing to Kafka', async () => (await this.producer.get()).send(messages), (message, fields) =>
+      this.logger.warn(message, { ...fields, jobId, accountId }),
+    );
   }
 }

@@ -1,24 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { JobEventData } from '@jobledger/domain';
+import type { JobCommand, JobEventData } from '@jobledger/domain';
 import type { AnyEnvelope } from '@jobledger/events';
 import { JsonLogger, PLATFORM_CONFIG, sleep } from '@jobledger/platform';
+import type { EventContext } from '@jobledger/platform';
 import type { ExecutionConfig } from '../config';
 import { createRunbookRunner } from '../runner';
 import type { RunOutcome, RunbookRunner } from '../runner';
 import { JobSpecStore } from '../specs/job-spec.store';
 import type { JobSpec } from '../specs/job-spec.store';
+import { ActiveRun } from './active-run';
 import { JobEventWriter } from './job-event-writer';
-import type { RunningJob } from './job-event-writer';
 
 const SPEC_WAIT_MS = 30_000;
+const CHECKPOINT_CONFIRM_MS = 30_000;
 
 /** Runs the jobs assigned to this worker, each in its own sandboxed child process. */
 @Injectable()
 export class JobExecutor implements OnApplicationShutdown {
   private readonly runner: RunbookRunner;
-  private readonly active = new Map<string, AbortController>();
+  private readonly active = new Map<string, ActiveRun>();
 
   constructor(
     private readonly specs: JobSpecStore,
@@ -30,71 +32,93 @@ export class JobExecutor implements OnApplicationShutdown {
   }
 
   running(): string[] {
-    return [...this.active.keys()];
+    return [...new Set([...this.active.values()].map((run) => run.jobId))];
   }
 
-  /** Takes an assignment; the run goes on in the background so consumption is never blocked. */
+  /**
+   * Takes an assignment; the run goes on in the background so consumption is never blocked.
+   * Runs are kept per attempt: a resumed job may be assigned here again while the process of
+   * its previous attempt is still winding down.
+   */
   accept(assigned: AnyEnvelope): void {
-    const key = `${assigned.accountId}/${assigned.jobId}`;
+    const key = `${assigned.accountId}/${assigned.jobId}#${(assigned.data as JobEventData<'JobAssigned'>).attempt}`;
     if (this.active.has(key)) return;
-    const abort = new AbortController();
-    this.active.set(key, abort);
-    void this.run(assigned, abort.signal)
+    const run = new ActiveRun(assigned.accountId, assigned.jobId as string, false);
+    this.active.set(key, run);
+    void this.run(assigned, run)
       .catch((error: Error) => this.logger.error('job run failed inside the worker', { jobId: assigned.jobId, accountId: assigned.accountId, error: error.stack }))
       .finally(() => this.active.delete(key));
+  }
+
+  /** Passes a later event of a job this worker runs to its runs (stop, suspend, checkpoints). */
+  observe(event: AnyEnvelope): void {
+    for (const run of this.active.values()) {
+      if (run.jobId !== event.jobId || run.accountId !== event.accountId) continue;
+      if (run.observe(event)) this.logger.info('runbook interrupted', { jobId: run.jobId, accountId: run.accountId, by: event.type });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.close();
   }
 
-  private async run(assigned: AnyEnvelope, signal: AbortSignal): Promise<void> {
-    const jobId = assigned.jobId as string;
+  private async run(assigned: AnyEnvelope, run: ActiveRun): Promise<void> {
     const data = assigned.data as JobEventData<'JobAssigned'>;
-    const log = this.logger.child({ jobId, accountId: assigned.accountId, correlationId: assigned.correlationId });
-    const spec = await this.waitForSpec(assigned.accountId, jobId);
+    const log = this.logger.child({ jobId: run.jobId, accountId: run.accountId, correlationId: assigned.correlationId });
+    const context = this.writer.contextFor(assigned.correlationId);
+    const report = (command: JobCommand) => this.writer.report(run.accountId, run.jobId, command, context);
+    const spec = await this.waitForSpec(run.accountId, run.jobId);
     if (!spec) {
       log.error('no submission or runbook source found for an assigned job', { waitedMs: SPEC_WAIT_MS });
+      await report({ type: 'FailJob', data: { reason: { message: 'the worker found no runbook source for this job', type: 'MissingSource', source: 'system' }, at: now() } });
       return;
     }
-    const job = this.writer.open(
-      assigned.accountId,
-      jobId,
-      [{ type: 'JobSubmitted', data: spec.submitted }, { type: 'JobAssigned', data }],
-      assigned.correlationId,
-    );
-    await job.execute({ type: 'StartJob', data: { worker: this.config.workerId, at: new Date().toISOString() } });
-    log.info('job started', { attempt: data.attempt, runbook: spec.submitted.runbook });
+    run.hasCheckpoint = spec.lastCheckpoint !== null;
+    await report({ type: 'StartJob', data: { worker: this.config.workerId, at: now() } });
+    log.info('job started', { attempt: data.attempt, runbook: spec.submitted.runbook, resumed: run.hasCheckpoint });
     const outcome = await this.runner.run(
       {
-        jobId,
-        accountId: assigned.accountId,
+        jobId: run.jobId,
+        accountId: run.accountId,
         attempt: data.attempt,
         runtime: spec.runtime,
         source: spec.source,
         parameters: spec.submitted.parameters,
-        startSeq: 1,
+        resumeState: spec.lastCheckpoint?.state,
+        startSeq: spec.lastSeq + 1,
         limits: this.config.limits,
       },
       {
-        onRecords: (records) => job.publish([{ type: 'JobOutputRecorded', data: { attempt: data.attempt, records } }]),
-        onCheckpoint: (state) => job.execute({ type: 'CheckpointJob', data: { checkpointId: randomUUID(), state, at: new Date().toISOString() } }),
+        onRecords: (records) => this.writer.publish([{ type: 'JobOutputRecorded', data: { attempt: data.attempt, records } }], context, run.accountId, run.jobId),
+        onCheckpoint: (state) => this.checkpoint(run, state, context),
       },
-      signal,
+      run.abort.signal,
     );
-    await this.finish(job, outcome);
-    log.info('job ended', { outcome: outcome.kind, records: outcome.records });
+    const ending = this.ending(run, spec, outcome);
+    if (ending) await report(ending);
+    log.info('job ended', { outcome: outcome.kind, interruption: run.interruption, records: outcome.records });
   }
 
-  private async finish(job: RunningJob, outcome: RunOutcome): Promise<void> {
-    const at = new Date().toISOString();
+  private async checkpoint(run: ActiveRun, state: unknown, context: EventContext): Promise<void> {
+    const checkpointId = randomUUID();
+    const confirmed = run.awaitCheckpoint(checkpointId, CHECKPOINT_CONFIRM_MS);
+    await this.writer.report(run.accountId, run.jobId, { type: 'CheckpointJob', data: { checkpointId, state, at: now() } }, context);
+    await confirmed;
+  }
+
+  /** What to report when the runbook process has ended; nothing when the job already ended. */
+  private ending(run: ActiveRun, spec: JobSpec, outcome: RunOutcome): JobCommand | null {
+    const at = now();
+    if (run.interruption === 'suspended' || run.interruption === 'ended') return null;
     switch (outcome.kind) {
       case 'completed':
-        return job.execute({ type: 'CompleteJob', data: { result: outcome.result ?? null, outputRecords: outcome.records, at } });
-      case 'failed':
-        return job.execute({ type: 'FailJob', data: { reason: outcome.reason, at } });
+        return { type: 'CompleteJob', data: { result: outcome.result ?? null, outputRecords: outcome.records, at } };
       case 'stopped':
-        return job.execute({ type: 'ConfirmStop', data: { at } });
+        return { type: 'ConfirmStop', data: { at } };
+      case 'failed':
+        // errorAction "stop" suspends a job that can resume from a checkpoint (SPEC §2).
+        if (spec.submitted.errorAction === 'stop' && run.hasCheckpoint) return { type: 'ConfirmSuspend', data: { reason: outcome.reason, at } };
+        return { type: 'FailJob', data: { reason: outcome.reason, at } };
       default: {
         const _exhaustive: never = outcome;
         throw new Error(`unknown outcome ${JSON.stringify(_exhaustive)}`);
@@ -110,4 +134,8 @@ export class JobExecutor implements OnApplicationShutdown {
       await sleep(50);
     }
   }
+}
+
+function now(): string {
+  return new Date().toISOString();
 }

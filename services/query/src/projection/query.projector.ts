@@ -6,7 +6,7 @@ import type { JobEvent, JobState } from '@jobledger/domain';
 import type { AnyEnvelope, JobView, OutputRecord, RunbookPublishedData } from '@jobledger/events';
 import { PLATFORM_CONFIG, claimEvent, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
-import { evolveJobView } from './job-view.evolve';
+import { evolveJobView } from '@jobledger/events';
 
 const JOB_TYPES = new Set<string>(JOB_EVENT_TYPES);
 

@@ -4,22 +4,29 @@ import type { Infrastructure } from '@jobledger/platform';
 import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import type { SchedulingConfig } from '../config';
-import { JobStateProjector } from '../jobs/job-state.projector';
-import { delivered, submitted } from '@jobledger/testing';
+import { JobCommandHandler } from '../jobs/job-command.handler';
+import { submitted } from '@jobledger/testing';
 import { SCHEDULING_MIGRATIONS } from '../migrations';
 import { Dispatcher } from './dispatcher';
+
+const context = { actor: { kind: 'service' as const, id: 'test' }, correlationId: 'c', causationId: 'c' };
+
+function submit(handler: JobCommandHandler, jobId: string, runOn: string | null = null) {
+  const { data } = submitted(jobId, runOn);
+  return handler.run('acct-a', jobId, { type: 'SubmitJob', data: data as never }, { context });
+}
 
 describe('Dispatcher against Postgres', () => {
   const config: SchedulingConfig = { ...testPlatformConfig('scheduling'), workerTimeoutMs: 10_000, dispatchIntervalMs: 20 };
   const logger = new JsonLogger('test', 'error');
   const ready = { whenReady: () => Promise.resolve() } as Infrastructure;
   let db: IsolatedDatabase;
-  let projector: JobStateProjector;
+  let projector: JobCommandHandler;
   const dispatchers: Dispatcher[] = [];
 
   beforeAll(async () => {
     db = await isolatedDatabase(config, SCHEDULING_MIGRATIONS);
-    projector = new JobStateProjector(db.dataSource, config);
+    projector = new JobCommandHandler(db.dataSource, config);
   });
 
   afterAll(async () => {
@@ -44,23 +51,23 @@ describe('Dispatcher against Postgres', () => {
     );
 
   it('says why a job waits while no worker lives, then assigns it exactly once with two dispatchers racing', async () => {
-    await projector.project(delivered('j-wait', [submitted('j-wait')]));
+    await submit(projector, 'j-wait');
     startDispatcher();
     startDispatcher();
     await new Promise((r) => setTimeout(r, 300));
-    expect((await outboxTypes()).map((e) => e.type)).toEqual(['JobQueued']);
+    expect((await outboxTypes()).map((e) => e.type)).toEqual(['JobSubmitted', 'JobQueued']);
 
     await heartbeat('w1', 'default', 1);
     await new Promise((r) => setTimeout(r, 500));
     const events = await outboxTypes();
-    expect(events.map((e) => e.type)).toEqual(['JobQueued', 'JobAssigned']);
-    expect(events[1]).toMatchObject({ jobId: 'j-wait', data: { worker: 'w1', workerGroup: 'default', attempt: 1 } });
+    expect(events.map((e) => e.type)).toEqual(['JobSubmitted', 'JobQueued', 'JobAssigned']);
+    expect(events[2]).toMatchObject({ jobId: 'j-wait', data: { worker: 'w1', workerGroup: 'default', attempt: 1 } });
   });
 
   it('keeps a pinned job off workers of other groups and never overfills a worker', async () => {
     await heartbeat('w1', 'default', 1);
-    await projector.project(delivered('j-pinned', [submitted('j-pinned', 'hybrid')]));
-    await projector.project(delivered('j-second', [submitted('j-second')]));
+    await submit(projector, 'j-pinned', 'hybrid');
+    await submit(projector, 'j-second');
     await new Promise((r) => setTimeout(r, 400));
     const assigned = (await outboxTypes()).filter((e) => e.type === 'JobAssigned').map((e) => e.jobId);
     expect(assigned).toEqual(['j-wait']);
@@ -86,9 +93,9 @@ describe('Dispatcher with a pinned group that has no live worker', () => {
   });
 
   it('fails the job with a reason that names the group, once workers had time to announce themselves', async () => {
-    const projector = new JobStateProjector(db.dataSource, config);
+    const projector = new JobCommandHandler(db.dataSource, config);
     const relay = new OutboxRelay(db.dataSource, projector.schema, () => Promise.reject(new Error('not used')), logger);
-    await projector.project(delivered('j-gpu', [submitted('j-gpu', 'gpu')]));
+    await submit(projector, 'j-gpu', 'gpu');
     dispatcher = new Dispatcher(db.dataSource, projector, relay, logger, { whenReady: () => Promise.resolve() } as Infrastructure, config);
     await new Promise((r) => setTimeout(r, 400));
     const statusOf = async () => (await db.dataSource.query(`SELECT status, state FROM ${projector.schema}.jobs WHERE job_id = 'j-gpu'`))[0];

@@ -2,12 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { decide } from '@jobledger/domain';
+import { DomainError } from '@jobledger/domain';
 import type { JobCommand, JobState } from '@jobledger/domain';
-import { topicNames } from '@jobledger/events';
-import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, appendToOutbox, sleep, stampEvents, toOutbound } from '@jobledger/platform';
+import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, sleep } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
-import { JobStateProjector } from '../jobs/job-state.projector';
+import { JobCommandHandler } from '../jobs/job-command.handler';
 import { placeJob } from './pick-worker';
 import type { FreeWorker } from './pick-worker';
 
@@ -36,7 +35,7 @@ export class Dispatcher implements OnApplicationShutdown {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly projector: JobStateProjector,
+    private readonly handler: JobCommandHandler,
     private readonly relay: OutboxRelay,
     private readonly logger: JsonLogger,
     infra: Infrastructure,
@@ -74,7 +73,7 @@ export class Dispatcher implements OnApplicationShutdown {
   }
 
   private async dispatch(manager: EntityManager): Promise<number> {
-    const s = this.projector.schema;
+    const s = this.handler.schema;
     const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${s}.dispatch`]);
     if (!locked) return 0;
     const workers: FreeWorker[] = (
@@ -111,13 +110,14 @@ export class Dispatcher implements OnApplicationShutdown {
   }
 
   private async emit(manager: EntityManager, job: WaitingJob, command: JobCommand): Promise<number> {
-    const events = decide(command, job.state);
     const context = { actor: { kind: 'service' as const, id: 'scheduling' }, correlationId: job.job_id, causationId: job.job_id };
-    const envelopes = stampEvents(events, context, job.account_id, job.job_id);
-    for (const envelope of envelopes) {
-      await this.projector.apply(manager, envelope.id, job.account_id, job.job_id, { type: envelope.type, data: envelope.data } as never);
+    try {
+      const { events } = await this.handler.execute(manager, job.account_id, job.job_id, command, { context });
+      return events.length;
+    } catch (error) {
+      // The job changed since it was read (e.g. a stop came in): the handler decided on its locked, true state.
+      if (error instanceof DomainError) return 0;
+      throw error;
     }
-    await appendToOutbox(manager, this.projector.schema, envelopes.map((e) => toOutbound(e, topicNames(this.config.topicPrefix))));
-    return envelopes.length;
   }
 }

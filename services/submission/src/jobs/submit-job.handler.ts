@@ -5,7 +5,7 @@ import { decide, initialState } from '@jobledger/domain';
 import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
 import { topicNames } from '@jobledger/events';
 import type { JobView } from '@jobledger/events';
-import { ApiError, OutboxRelay, PLATFORM_CONFIG, appendToOutbox, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import { ApiError, OutboxRelay, PLATFORM_CONFIG, appendToOutbox, commandMessage, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 import { canonicalJson } from './canonical-json';
 import { submittedJobView } from './job-view';
@@ -54,7 +54,9 @@ export class SubmitJobHandler {
       errorAction: (body.errorAction as 'continue' | 'stop' | undefined) ?? 'continue',
       at: new Date().toISOString(),
     };
-    const events = decide({ type: 'SubmitJob', data: submitted }, initialState());
+    // Refuses a submission the domain would refuse before anything is written; the job's
+    // single writer (scheduling) decides it again and writes JobSubmitted.
+    decide({ type: 'SubmitJob', data: submitted }, initialState());
     const result = await this.dataSource.transaction(async (manager): Promise<SubmitJobResult> => {
       const inserted = await manager.query(
         `INSERT INTO ${this.schema}.jobs (account_id, id, request_hash, submitted, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -62,8 +64,8 @@ export class SubmitJobHandler {
         [accountId, jobId, requestHash, JSON.stringify(submitted), submitted.at],
       );
       if (inserted.length === 0) return this.existing(manager, accountId, jobId, requestHash);
-      const envelopes = stampEvents(events, context, accountId, jobId);
-      await appendToOutbox(manager, this.schema, envelopes.map((e) => toOutbound(e, topicNames(this.config.topicPrefix))));
+      const command = commandMessage({ type: 'SubmitJob', data: submitted }, context, accountId, jobId, topicNames(this.config.topicPrefix));
+      await appendToOutbox(manager, this.schema, [command]);
       return { job: submittedJobView(submitted), created: true };
     });
     if (result.created) this.relay.kick();

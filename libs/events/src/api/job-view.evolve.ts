@@ -1,6 +1,6 @@
 import { evolve, isFinalStatus } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
-import type { JobView } from '@jobledger/events';
+import type { JobView } from './job-view';
 
 /**
  * The read model of one job: the domain state decides the status, and this adds what only

@@ -1,6 +1,6 @@
 import { initialState } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
-import type { JobView } from '@jobledger/events';
+import type { JobView } from './job-view';
 import { evolveJobView } from './job-view.evolve';
 
 const t = (s: number) => `2026-11-21T10:00:0${s}.000Z`;

@@ -1,0 +1,76 @@
+import type { AnyEnvelope } from '@jobledger/events';
+
+/** Why a run was told to end early, from the job's events. */
+export type Interruption = 'stop-requested' | 'suspended' | 'ended';
+
+interface PendingCheckpoint {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The worker's side of one job it runs: the abort signal of the runbook process, and what the
+ * job's single writer has decided meanwhile (seen on job-events). Stop and suspend reach the
+ * runbook only this way, and a checkpoint counts as persisted once its JobCheckpointed is seen.
+ */
+export class ActiveRun {
+  readonly abort = new AbortController();
+  interruption: Interruption | null = null;
+  hasCheckpoint: boolean;
+  private readonly pending = new Map<string, PendingCheckpoint>();
+
+  constructor(
+    readonly accountId: string,
+    readonly jobId: string,
+    hadCheckpoint: boolean,
+  ) {
+    this.hasCheckpoint = hadCheckpoint;
+  }
+
+  /** Resolves when the job's JobCheckpointed with this id is on the log; rejects if the job ends first. */
+  awaitCheckpoint(checkpointId: string, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(checkpointId);
+        reject(new Error(`checkpoint ${checkpointId} was not confirmed within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(checkpointId, {
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+    });
+  }
+
+  /** Applies one of the job's events; returns true when the runbook process must end now. */
+  observe(event: AnyEnvelope): boolean {
+    switch (event.type) {
+      case 'JobCheckpointed': {
+        const id = (event.data as { checkpointId: string }).checkpointId;
+        this.hasCheckpoint = true;
+        this.pending.get(id)?.resolve();
+        this.pending.delete(id);
+        return false;
+      }
+      case 'JobStopRequested':
+        return this.interrupt('stop-requested');
+      case 'JobSuspended':
+        return this.interrupt('suspended');
+      case 'JobStopped':
+      case 'JobCompleted':
+      case 'JobFailed':
+      case 'JobFailedWaitingForResources':
+        return this.interrupt(this.interruption ?? 'ended');
+      default:
+        return false;
+    }
+  }
+
+  private interrupt(why: Interruption): boolean {
+    if (this.interruption === null || why === 'suspended') this.interruption = why;
+    for (const [id, waiter] of this.pending) waiter.reject(new Error(`the job ended before checkpoint ${id} was persisted`));
+    this.pending.clear();
+    if (this.abort.signal.aborted) return false;
+    this.abort.abort();
+    return true;
+  }
+}

@@ -12,7 +12,7 @@ export const ASSIGNMENTS_CONSUMER = Symbol('ASSIGNMENTS_CONSUMER');
 /**
  * Two consumer groups: `execution.specs`, shared by all workers, projects submissions and
  * runbook sources; `execution.worker.<id>`, this worker's own, reads job events for the
- * assignments addressed to it. Its id is unique per process start and it reads from the
+ * assignments addressed to it, and for what happens to the jobs it runs. Its id is unique per process start and it reads from the
  * beginning, skipping assignments older than its own start, so no assignment made after the
  * worker announced itself can be missed.
  */

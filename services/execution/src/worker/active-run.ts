@@ -1,7 +1,8 @@
 import type { AnyEnvelope } from '@jobledger/events';
 
 /** Why a run was told to end early, from the job's events. */
-export type Interruption = 'stop-requested' | 'suspended' | 'ended';
+/** `released`: suspended or unloaded at the single writer's word; the process just ends, nothing to report. */
+export type Interruption = 'stop-requested' | 'released' | 'ended';
 
 interface PendingCheckpoint {
   resolve(): void;
@@ -54,7 +55,8 @@ export class ActiveRun {
       case 'JobStopRequested':
         return this.interrupt('stop-requested');
       case 'JobSuspended':
-        return this.interrupt('suspended');
+      case 'JobUnloaded':
+        return this.interrupt('released');
       case 'JobStopped':
       case 'JobCompleted':
       case 'JobFailed':
@@ -66,7 +68,7 @@ export class ActiveRun {
   }
 
   private interrupt(why: Interruption): boolean {
-    if (this.interruption === null || why === 'suspended') this.interruption = why;
+    if (this.interruption === null || why === 'released') this.interruption = why;
     for (const [id, waiter] of this.pending) waiter.reject(new Error(`the job ended before checkpoint ${id} was persisted`));
     this.pending.clear();
     if (this.abort.signal.aborted) return false;

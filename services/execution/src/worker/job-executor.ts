@@ -109,7 +109,7 @@ export class JobExecutor implements OnApplicationShutdown {
   /** What to report when the runbook process has ended; nothing when the job already ended. */
   private ending(run: ActiveRun, spec: JobSpec, outcome: RunOutcome): JobCommand | null {
     const at = now();
-    if (run.interruption === 'suspended' || run.interruption === 'ended') return null;
+    if (run.interruption === 'released' || run.interruption === 'ended') return null;
     switch (outcome.kind) {
       case 'completed':
         return { type: 'CompleteJob', data: { result: outcome.result ?? null, outputRecords: outcome.records, at } };

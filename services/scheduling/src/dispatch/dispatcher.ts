@@ -7,6 +7,7 @@ import type { JobCommand, JobState } from '@jobledger/domain';
 import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, sleep } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
+import { findOverdueJobs } from './fair-share';
 import { placeJob } from './pick-worker';
 import type { FreeWorker } from './pick-worker';
 
@@ -26,6 +27,7 @@ interface WaitingJob {
  * replicas, and each assignment is applied to the job's state in the same transaction that
  * writes its JobAssigned event to the outbox: a job is never assigned twice.
  * Order: round robin across accounts (each account's best job first), then priority, then age.
+ * Each round first unloads the jobs that reached their group's fair-share limit.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationShutdown {
@@ -93,6 +95,9 @@ export class Dispatcher implements OnApplicationShutdown {
     );
     let emitted = 0;
     const at = new Date().toISOString();
+    for (const job of await findOverdueJobs(manager, s, BATCH)) {
+      emitted += await this.emit(manager, job, { type: 'UnloadJob', data: { at } });
+    }
     const mayFailPinned = Date.now() - this.startedAt > this.config.workerTimeoutMs;
     for (const job of waiting) {
       const placement = placeJob(workers, job.run_on, mayFailPinned && job.state.status === 'Queued');
@@ -109,7 +114,7 @@ export class Dispatcher implements OnApplicationShutdown {
     return emitted;
   }
 
-  private async emit(manager: EntityManager, job: WaitingJob, command: JobCommand): Promise<number> {
+  private async emit(manager: EntityManager, job: { account_id: string; job_id: string }, command: JobCommand): Promise<number> {
     const context = { actor: { kind: 'service' as const, id: 'scheduling' }, correlationId: job.job_id, causationId: job.job_id };
     try {
       const { events } = await this.handler.execute(manager, job.account_id, job.job_id, command, { context });

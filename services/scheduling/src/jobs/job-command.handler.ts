@@ -83,11 +83,17 @@ export class JobCommandHandler {
   ): Promise<CommandResult> {
     let { state, view } = current;
     for (const event of events) ({ state, view } = evolveJobView(view, state, event, (event.data as { at: string }).at));
+    // running_since: when this attempt started running, kept while it runs (fair share measures from it).
+    const startedAt = events.find((e) => e.type === 'JobStarted')?.data.at ?? null;
     await manager.query(
-      `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view`,
-      [accountId, jobId, state.status, submitted?.runOn ?? state.runOn, submitted?.priority ?? 0, submitted?.at ?? new Date().toISOString(), state.worker, JSON.stringify(state), JSON.stringify(view)],
+      `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view,
+         running_since = CASE WHEN EXCLUDED.status = 'Running' THEN COALESCE(EXCLUDED.running_since, ${this.schema}.jobs.running_since) END`,
+      [
+        accountId, jobId, state.status, submitted?.runOn ?? state.runOn, submitted?.priority ?? 0, submitted?.at ?? new Date().toISOString(),
+        state.worker, JSON.stringify(state), JSON.stringify(view), state.status === 'Running' ? startedAt : null,
+      ],
     );
     const envelopes = stampEvents(events, source.context, accountId, jobId);
     await appendToOutbox(manager, this.schema, envelopes.map((e) => toOutbound(e, topicNames(this.config.topicPrefix))));

@@ -53,6 +53,7 @@ export const COMMAND_RULES: { readonly [C in ExistingJobCommandType]: CommandRul
   ConfirmSuspend: rule(['Running', 'Suspending'], 'confirm the suspension of', 'confirming a suspension'),
   RequestResume: rule(['Suspended'], 'resume'),
   UnloadJob: rule(['Running'], 'unload'),
+  ReleaseJob: rule(['Starting', 'Running', 'Suspending', 'Stopping'], 'release'),
   CompleteJob: rule(['Running', 'Suspending', 'Stopping'], 'complete'),
   // Queued: the scheduler fails a pinned job whose worker group has no live worker (SPEC §1).
   FailJob: rule(['Queued', 'Starting', 'Running', 'Suspending', 'Stopping'], 'fail'),

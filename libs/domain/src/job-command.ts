@@ -30,6 +30,12 @@ export type JobCommand =
   | { type: 'RequestResume'; data: { at: string } }
   /** Fair share: the job ran its worker group's `fairShareSeconds` and is unloaded. */
   | { type: 'UnloadJob'; data: { at: string } }
+  /**
+   * The worker holding the job was lost (it missed heartbeats for the worker timeout). Only
+   * the job's current worker can be lost: a report about a worker the job has already left
+   * changes nothing.
+   */
+  | { type: 'ReleaseJob'; data: { worker: string; at: string } }
   | { type: 'CompleteJob'; data: { result: unknown; outputRecords: number; at: string } }
   | { type: 'FailJob'; data: { reason: JobReason; at: string } }
   /**
@@ -55,6 +61,7 @@ const COMMAND_TYPE_NAMES: { readonly [T in JobCommandType]: T } = {
   ConfirmSuspend: 'ConfirmSuspend',
   RequestResume: 'RequestResume',
   UnloadJob: 'UnloadJob',
+  ReleaseJob: 'ReleaseJob',
   CompleteJob: 'CompleteJob',
   FailJob: 'FailJob',
   RemoveJob: 'RemoveJob',

@@ -20,13 +20,19 @@ const ALLOWED: { [S in JobStatus]: Partial<Record<ExistingJobCommandType, Outcom
     RequestStop: stopAtOnce,
     FailJob: to('Failed', 'JobFailed'),
   },
-  Starting: { StartJob: to('Running', 'JobStarted'), RequestStop: stopAtOnce, FailJob: to('Failed', 'JobFailed') },
+  Starting: {
+    StartJob: to('Running', 'JobStarted'),
+    RequestStop: stopAtOnce,
+    FailJob: to('Failed', 'JobFailed'),
+    ReleaseJob: to('RunningWaitingForResources', 'JobWorkerLost'),
+  },
   Running: {
     CheckpointJob: to('Running', 'JobCheckpointed'),
     RequestStop: to('Stopping', 'JobStopRequested'),
     RequestSuspend: to('Suspending', 'JobSuspendRequested'),
     ConfirmSuspend: to('Suspended', 'JobSuspended'),
     UnloadJob: to('RunningWaitingForResources', 'JobUnloaded'),
+    ReleaseJob: to('RunningWaitingForResources', 'JobWorkerLost'),
     CompleteJob: to('Completed', 'JobCompleted'),
     FailJob: to('Failed', 'JobFailed'),
   },
@@ -35,6 +41,7 @@ const ALLOWED: { [S in JobStatus]: Partial<Record<ExistingJobCommandType, Outcom
     CheckpointJob: to('Suspended', 'JobCheckpointed', 'JobSuspended'),
     RequestStop: to('Stopping', 'JobStopRequested'),
     ConfirmSuspend: to('Suspended', 'JobSuspended'),
+    ReleaseJob: to('Suspended', 'JobWorkerLost'),
     CompleteJob: to('Completed', 'JobCompleted'),
     FailJob: to('Failed', 'JobFailed'),
   },
@@ -43,6 +50,7 @@ const ALLOWED: { [S in JobStatus]: Partial<Record<ExistingJobCommandType, Outcom
   Stopping: {
     CheckpointJob: to('Stopping', 'JobCheckpointed'),
     ConfirmStop: to('Stopped', 'JobStopped'),
+    ReleaseJob: to('Stopped', 'JobWorkerLost'),
     CompleteJob: to('Completed', 'JobCompleted'),
     FailJob: to('Failed', 'JobFailed'),
   },
@@ -54,7 +62,7 @@ const ALLOWED: { [S in JobStatus]: Partial<Record<ExistingJobCommandType, Outcom
 
 const COMMANDS: ExistingJobCommandType[] = [
   'QueueJob', 'AssignJob', 'StartJob', 'CheckpointJob', 'RequestStop', 'ConfirmStop', 'RequestSuspend',
-  'ConfirmSuspend', 'RequestResume', 'UnloadJob', 'CompleteJob', 'FailJob', 'RemoveJob',
+  'ConfirmSuspend', 'RequestResume', 'UnloadJob', 'ReleaseJob', 'CompleteJob', 'FailJob', 'RemoveJob',
 ];
 const pairs = JOB_STATUSES.flatMap((status) => COMMANDS.map((command) => ({ status, command })));
 const allowed = pairs.flatMap(({ status, command }) => {

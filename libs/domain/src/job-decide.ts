@@ -49,6 +49,9 @@ export function decide(command: JobCommand, state: JobState): JobEvent[] {
       return [{ type: 'JobResumeRequested', data: { at } }];
     case 'UnloadJob':
       return decideUnload(job, at);
+    case 'ReleaseJob':
+      // A report about a worker the job has left (it was reassigned meanwhile) changes nothing.
+      return command.data.worker === job.worker ? [{ type: 'JobWorkerLost', data: { worker: command.data.worker, at } }] : [];
     case 'CompleteJob': {
       const { result, outputRecords } = command.data;
       return [{ type: 'JobCompleted', data: { result, outputRecords, at } }];

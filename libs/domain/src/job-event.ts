@@ -38,6 +38,13 @@ export type JobEvent =
   | { type: 'JobResumeRequested'; data: { at: string } }
   /** Fair-share unload; `unloads` = unloads since the last checkpoint (or the start), this one included. */
   | { type: 'JobUnloaded'; data: { unloads: number; at: string } }
+  /**
+   * The job's worker was lost. Where the job goes depends on where it was: Stopping → Stopped
+   * (its process is gone); Suspending → Suspended (resumable from its last checkpoint, or
+   * from the start); Starting or Running → waiting for resources, to resume from
+   * its last checkpoint on another worker. It does not count as a fair-share unload.
+   */
+  | { type: 'JobWorkerLost'; data: { worker: string; at: string } }
   | { type: 'JobCompleted'; data: { result: unknown; outputRecords: number; at: string } }
   | { type: 'JobFailed'; data: { reason: JobReason; at: string } }
   | { type: 'JobFailedWaitingForResources'; data: { reason: JobReason; at: string } }
@@ -66,6 +73,7 @@ const EVENT_TYPE_NAMES: { readonly [T in JobEventType]: T } = {
   JobSuspended: 'JobSuspended',
   JobResumeRequested: 'JobResumeRequested',
   JobUnloaded: 'JobUnloaded',
+  JobWorkerLost: 'JobWorkerLost',
   JobCompleted: 'JobCompleted',
   JobFailed: 'JobFailed',
   JobFailedWaitingForResources: 'JobFailedWaitingForResources',

@@ -66,6 +66,8 @@ function applyToJob(state: JobState, status: JobStatus, event: ExistingJobEvent)
       return moveTo('Suspended', { reason: event.data.reason });
     case 'JobResumeRequested':
       return moveTo('Resuming');
+    case 'JobWorkerLost':
+      return workerLost(state, status, event.data, moveTo);
     case 'JobUnloaded':
       return moveTo('RunningWaitingForResources', {
         fairShareUnloads: state.fairShareUnloads + 1,
@@ -88,4 +90,18 @@ function applyToJob(state: JobState, status: JobStatus, event: ExistingJobEvent)
       return null;
     }
   }
+}
+
+function workerLost(
+  state: JobState,
+  status: JobStatus,
+  data: JobEventData<'JobWorkerLost'>,
+  moveTo: (to: JobStatus, changes?: Partial<JobState>) => JobState | null,
+): JobState | null {
+  if (!COMMAND_RULES.ReleaseJob.allowedFrom.includes(status) || state.worker !== data.worker) return null;
+  const reason = { message: `worker ${data.worker} was lost (it missed its heartbeats)`, type: 'WorkerLost', source: 'system' as const };
+  if (status === 'Stopping') return moveTo('Stopped', { worker: null });
+  // The user asked to suspend it: it is Suspended now, and resumes from its last checkpoint (or the start).
+  if (status === 'Suspending') return moveTo('Suspended', { worker: null, reason });
+  return moveTo('RunningWaitingForResources', { worker: null, reason });
 }

@@ -42,8 +42,8 @@ function everyDecision(): { status: JobStatus; path: JobStatus[] }[] {
 }
 
 describe('the status graph', () => {
-  it('is SPEC §2 plus the Queued→Failed edge of SPEC §1', () => {
-    expect(edges(STATUS_TRANSITIONS)).toEqual([...specEdges(), 'Queued→Failed'].sort());
+  it('is SPEC §2 plus the Queued→Failed edge of SPEC §1 and Starting→RunningWaitingForResources for a lost worker', () => {
+    expect(edges(STATUS_TRANSITIONS)).toEqual([...specEdges(), 'Queued→Failed', 'Starting→RunningWaitingForResources'].sort());
   });
 
   it.each(FINAL_STATUSES)('has no way out of %s', (status) => {

@@ -9,7 +9,10 @@ export const STATUS_TRANSITIONS: { readonly [S in JobStatus]: readonly JobStatus
   // pinned worker group had no live worker": the scheduler decides the latter while the job
   // is still Queued, so the edge exists.
   Queued: ['Starting', 'Stopped', 'Failed'],
-  Starting: ['Running', 'Failed', 'Stopped'],
+  // Starting→RunningWaitingForResources is not in SPEC §2 either: when the worker a job was
+  // assigned to is lost before the job started, it waits for resources like a job whose
+  // running worker was lost (SPEC §1: "resumed elsewhere").
+  Starting: ['Running', 'Failed', 'Stopped', 'RunningWaitingForResources'],
   Running: ['Completed', 'Failed', 'Stopping', 'Suspending', 'Suspended', 'RunningWaitingForResources'],
   RunningWaitingForResources: ['Starting', 'FailedWaitingForResources', 'Stopped'],
   Suspending: ['Suspended', 'Completed', 'Failed', 'Stopping'],

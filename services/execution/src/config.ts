@@ -14,6 +14,8 @@ export interface ExecutionConfig extends PlatformConfig {
   workerSlots: number;
   /** @default 2000 */
   heartbeatMs: number;
+  /** The schedulers' worker timeout; a worker that could not heartbeat for 3/4 of it ends its runs. @default 10000 */
+  workerTimeoutMs: number;
   /** Idle pre-forked runbook hosts. @default 2 */
   warmProcesses: number;
   limits: RunLimits;
@@ -29,6 +31,7 @@ export function readExecutionConfig(env: NodeJS.ProcessEnv = process.env): Execu
     workerGroup: reader.string('WORKER_GROUP', 'default'),
     workerSlots: reader.int('WORKER_SLOTS', 4, 1, 1024),
     heartbeatMs: reader.int('JOBLEDGER_HEARTBEAT_MS', 2_000, 100),
+    workerTimeoutMs: reader.int('JOBLEDGER_WORKER_TIMEOUT_MS', 10_000, 1_000),
     warmProcesses: reader.int('JOBLEDGER_WARM_PROCESSES', 2, 0, 64),
     limits: {
       timeoutMs: reader.int('JOBLEDGER_RUN_TIMEOUT_MS', DEFAULT_RUN_LIMITS.timeoutMs, 1_000),

@@ -16,7 +16,16 @@ export interface Stack {
   adminKey: string;
   prefix: string;
   logs: Map<string, string[]>;
+  /** The execution workers' ids, in start order. */
+  workerIds: string[];
+  /** Sends a signal to one execution worker (e.g. SIGKILL, to lose it) and waits for it to exit. */
+  killWorker(workerId: string, signal: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** @default 1 */
+  workers?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -53,7 +62,7 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
  * Starts the four services and the gateway as real processes (from their built dist), on
  * topics and schemas of their own, against the Kafka and Postgres of KAFKA_BROKERS/DATABASE_URL.
  */
-export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(extraEnv: NodeJS.ProcessEnv = {}, options: StackOptions = {}): Promise<Stack> {
   const id = randomBytes(4).toString('hex');
   const prefix = `e2e_${id}_`;
   const adminKey = `e2e-admin-${randomBytes(8).toString('hex')}`;
@@ -76,9 +85,17 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
   if (code !== 0) throw new Error(`create-topics failed: ${topicLogs.join('')}`);
   const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (s) => [s, await freePort()])));
   const children: ChildProcess[] = [];
-  for (const service of SERVICES) {
+  const workers = new Map<string, ChildProcess>();
+  for (const service of SERVICES.filter((s) => s !== 'execution')) {
     logs.set(service, []);
     children.push(run(`services/${service}/dist/main.js`, { ...base, PORT: String(ports[service]) }, logs.get(service) as string[]));
+  }
+  for (let i = 1; i <= (options.workers ?? 1); i++) {
+    const workerId = `e2e-${id}-w${i}`;
+    logs.set(workerId, []);
+    const child = run('services/execution/dist/main.js', { ...base, PORT: String(i === 1 ? ports.execution : await freePort()), WORKER_ID: workerId }, logs.get(workerId) as string[]);
+    workers.set(workerId, child);
+    children.push(child);
   }
   logs.set('gateway', []);
   const url = (s: string) => `http://127.0.0.1:${ports[s]}`;
@@ -87,7 +104,9 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
   );
   const baseUrl = url('gateway');
   const stop = async () => {
-    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));
+    await Promise.all(
+      children.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))),
+    );
     const db = new Client({ connectionString: base.DATABASE_URL });
     await db.connect();
     for (const s of SERVICES) await db.query(`DROP SCHEMA IF EXISTS "${prefix}${s}" CASCADE`);
@@ -102,7 +121,12 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}): Promise<Stac
     await stop();
     throw new Error(`${(error as Error).message}\n${[...logs].map(([s, l]) => `--- ${s}\n${l.join('').slice(-3000)}`).join('\n')}`);
   }
-  return { baseUrl, adminKey, prefix, logs, stop };
+  const killWorker = async (workerId: string, signal: NodeJS.Signals) => {
+    const child = workers.get(workerId);
+    if (!child) throw new Error(`no worker ${workerId}`);
+    if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => (child.once('exit', resolve), child.kill(signal)));
+  };
+  return { baseUrl, adminKey, prefix, logs, workerIds: [...workers.keys()], killWorker, stop };
 }
 
 /** Polls GET /v1/jobs/{id} until the job is in one of `statuses`. */

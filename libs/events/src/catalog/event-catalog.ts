@@ -28,6 +28,7 @@ const jobEventRequired: Record<JobEvent['type'], readonly string[]> = {
   JobSuspended: ['at'],
   JobResumeRequested: ['at'],
   JobUnloaded: ['unloads', 'at'],
+  JobWorkerLost: ['worker', 'at'],
   JobCompleted: ['outputRecords', 'at'],
   JobFailed: ['reason', 'at'],
   JobFailedWaitingForResources: ['reason', 'at'],

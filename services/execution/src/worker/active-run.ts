@@ -56,6 +56,7 @@ export class ActiveRun {
         return this.interrupt('stop-requested');
       case 'JobSuspended':
       case 'JobUnloaded':
+      case 'JobWorkerLost':
         return this.interrupt('released');
       case 'JobStopped':
       case 'JobCompleted':
@@ -65,6 +66,11 @@ export class ActiveRun {
       default:
         return false;
     }
+  }
+
+  /** Ends the process without reporting: the job is, or will be, taken over elsewhere. */
+  release(): boolean {
+    return this.interrupt('released');
   }
 
   private interrupt(why: Interruption): boolean {

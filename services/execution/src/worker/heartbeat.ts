@@ -11,6 +11,8 @@ export class Heartbeat implements OnApplicationShutdown {
   private readonly startedAt = new Date().toISOString();
   private readonly context;
   private running: () => string[] = () => [];
+  private fence: () => void = () => undefined;
+  private lastBeatAt = Date.now();
 
   constructor(
     private readonly writer: JobEventWriter,
@@ -22,10 +24,16 @@ export class Heartbeat implements OnApplicationShutdown {
     this.context = { actor: { kind: 'service' as const, id }, correlationId: id, causationId: id };
   }
 
-  /** Starts beating once `ready` resolves (the worker listens for assignments by then). */
-  start(ready: Promise<void>, running: () => string[]): void {
+  /**
+   * Starts beating once `ready` resolves (the worker listens for assignments by then). When no
+   * heartbeat got through for 3/4 of the worker timeout, `fence` ends the worker's runs: the
+   * schedulers are about to hand its jobs to other workers.
+   */
+  start(ready: Promise<void>, running: () => string[], fence: () => void): void {
     this.running = running;
+    this.fence = fence;
     void ready.then(() => {
+      this.lastBeatAt = Date.now();
       void this.beat();
       this.timer = setInterval(() => void this.beat(), this.config.heartbeatMs);
     });
@@ -47,8 +55,10 @@ export class Heartbeat implements OnApplicationShutdown {
         this.context,
         'platform',
       );
+      this.lastBeatAt = Date.now();
     } catch (error) {
       this.logger.warn('heartbeat not sent', { workerId, error: (error as Error).message });
+      if (Date.now() - this.lastBeatAt > this.config.workerTimeoutMs * 0.75) this.fence();
     }
   }
 

@@ -58,6 +58,15 @@ export class JobExecutor implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Ends every run without a report: this worker could not heartbeat for most of the worker
+   * timeout, so the scheduler will release its jobs to other workers. Ending them first means a
+   * job never runs in two places.
+   */
+  fence(): void {
+    for (const run of this.active.values()) if (run.release()) this.logger.warn('run fenced off: heartbeats failing', { jobId: run.jobId, accountId: run.accountId });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.runner.close();
   }
@@ -110,6 +119,8 @@ export class JobExecutor implements OnApplicationShutdown {
   private ending(run: ActiveRun, spec: JobSpec, outcome: RunOutcome): JobCommand | null {
     const at = now();
     if (run.interruption === 'released' || run.interruption === 'ended') return null;
+    // A worker shutting down reports nothing: the scheduler releases its jobs to other workers.
+    if (outcome.kind === 'failed' && outcome.reason.type === 'WorkerShutdown') return null;
     switch (outcome.kind) {
       case 'completed':
         return { type: 'CompleteJob', data: { result: outcome.result ?? null, outputRecords: outcome.records, at } };

@@ -8,6 +8,7 @@ import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, sleep } from 
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
 import { findOverdueJobs } from './fair-share';
+import { findOrphanedJobs } from './lost-workers';
 import { placeJob } from './pick-worker';
 import type { FreeWorker } from './pick-worker';
 
@@ -27,7 +28,8 @@ interface WaitingJob {
  * replicas, and each assignment is applied to the job's state in the same transaction that
  * writes its JobAssigned event to the outbox: a job is never assigned twice.
  * Order: round robin across accounts (each account's best job first), then priority, then age.
- * Each round first unloads the jobs that reached their group's fair-share limit.
+ * Each round first unloads the jobs that reached their group's fair-share limit and releases
+ * the jobs of lost workers.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationShutdown {
@@ -97,6 +99,12 @@ export class Dispatcher implements OnApplicationShutdown {
     const at = new Date().toISOString();
     for (const job of await findOverdueJobs(manager, s, BATCH)) {
       emitted += await this.emit(manager, job, { type: 'UnloadJob', data: { at } });
+    }
+    // Only once the scheduler has been up for a worker timeout has it heard every live worker.
+    if (Date.now() - this.startedAt > this.config.workerTimeoutMs) {
+      for (const job of await findOrphanedJobs(manager, s, this.config.workerTimeoutMs, BATCH)) {
+        emitted += await this.emit(manager, job, { type: 'ReleaseJob', data: { worker: job.worker, at } });
+      }
     }
     const mayFailPinned = Date.now() - this.startedAt > this.config.workerTimeoutMs;
     for (const job of waiting) {

@@ -13,7 +13,7 @@ cat > "$dir/project.json" <<JSON
   "tags": [$tagjson],
   "targets": {
     "build": { "command": "tsc -p tsconfig.build.json", "options": { "cwd": "{projectRoot}" } },
-    "lint": { "command": "eslint --max-warnings 0 src", "options": { "cwd": "{projectRoot}" } },
+    "lint": { "command": "tsc --noEmit -p tsconfig.json && eslint --max-warnings 0 src", "options": { "cwd": "{projectRoot}" } },
     "test": { "command": "jest --passWithNoTests --testRegex '\\\\.spec\\\\.ts\$'", "options": { "cwd": "{projectRoot}" } },
     "int-test": { "command": "jest --runInBand --passWithNoTests --testRegex '\\\\.int-spec\\\\.ts\$'", "options": { "cwd": "{projectRoot}" } }
   }

@@ -14,7 +14,7 @@ describe('worker groups, end to end', () => {
     await stack?.stop();
   }, 60_000);
 
-  async function groupsUntil(predicate: (items: { name: string }[]) => boolean) {
+  async function groupsUntil(predicate: (items: { name: string; cancelWhileRunning: boolean }[]) => boolean) {
     for (let i = 0; i < 100; i++) {
       const res = await request(stack.baseUrl).get('/v1/worker-groups').set(auth()).expect(200);
       if (predicate(res.body.items)) return res.body.items;
@@ -32,7 +32,7 @@ describe('worker groups, end to end', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ fairShareSeconds: 0, ratePerCpuSecond: 0.002, cancelWhileRunning: false });
 
-    const items = await groupsUntil((list) => list.some((g) => g.name === 'hybrid' && (g as { cancelWhileRunning: boolean }).cancelWhileRunning === false));
+    const items = await groupsUntil((list) => list.some((g) => g.name === 'hybrid' && g.cancelWhileRunning === false));
     expect(items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'hybrid', fairShareSeconds: 0, ratePerCpuSecond: 0.002, cancelWhileRunning: false }),

@@ -1,4 +1,5 @@
 import { decodeEvent } from '@jobledger/events';
+import type { AnyEnvelope } from '@jobledger/events';
 import { JsonLogger, OutboxRelay } from '@jobledger/platform';
 import type { Infrastructure } from '@jobledger/platform';
 import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
@@ -17,7 +18,7 @@ function submit(handler: JobCommandHandler, jobId: string, runOn: string | null 
 }
 
 describe('Dispatcher against Postgres', () => {
-  const config: SchedulingConfig = { ...testPlatformConfig('scheduling'), workerTimeoutMs: 10_000, dispatchIntervalMs: 20 };
+  const config: SchedulingConfig = { ...testPlatformConfig('scheduling'), workerTimeoutMs: 10_000, dispatchIntervalMs: 20, accountConcurrency: 0 };
   const logger = new JsonLogger('test', 'error');
   const ready = { whenReady: () => Promise.resolve() } as Infrastructure;
   let db: IsolatedDatabase;
@@ -41,7 +42,8 @@ describe('Dispatcher against Postgres', () => {
     dispatchers.push(new Dispatcher(db.dataSource, projector, relay, logger, ready, config));
   };
 
-  const outboxTypes = async () => (await db.dataSource.query(`SELECT value FROM ${projector.schema}.outbox ORDER BY id`)).map((r: { value: Buffer }) => decodeEvent(r.value));
+  const outboxTypes = async (): Promise<AnyEnvelope[]> =>
+    (await db.dataSource.query(`SELECT value FROM ${projector.schema}.outbox ORDER BY id`)).map((r: { value: Buffer }) => decodeEvent(r.value));
 
   const heartbeat = (workerId: string, group: string, slots: number) =>
     db.dataSource.query(
@@ -77,7 +79,7 @@ describe('Dispatcher against Postgres', () => {
 });
 
 describe('Dispatcher with a pinned group that has no live worker', () => {
-  const config: SchedulingConfig = { ...testPlatformConfig('scheduling'), workerTimeoutMs: 1_000, dispatchIntervalMs: 20 };
+  const config: SchedulingConfig = { ...testPlatformConfig('scheduling'), workerTimeoutMs: 1_000, dispatchIntervalMs: 20, accountConcurrency: 0 };
   const logger = new JsonLogger('test', 'error');
   let db: IsolatedDatabase;
   let dispatcher: Dispatcher;

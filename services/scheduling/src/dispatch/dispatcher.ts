@@ -3,25 +3,19 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '@jobledger/domain';
-import type { JobCommand, JobState } from '@jobledger/domain';
+import type { JobCommand } from '@jobledger/domain';
 import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, sleep } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
 import { findOverdueJobs } from './fair-share';
 import { findOrphanedJobs } from './lost-workers';
-import { placeJob } from './pick-worker';
+import { planDispatch } from './plan-dispatch';
+import type { WaitingJob } from './plan-dispatch';
 import type { FreeWorker } from './pick-worker';
 
 const BATCH = 200;
 const ACTIVE = `('Starting', 'Running', 'Suspending', 'Stopping')`;
 
-interface WaitingJob {
-  account_id: string;
-  job_id: string;
-  run_on: string | null;
-  wait_reason: string | null;
-  state: JobState;
-}
 
 /**
  * Assigns waiting jobs to live workers. One dispatcher at a time holds the lock, across all
@@ -90,7 +84,7 @@ export class Dispatcher implements OnApplicationShutdown {
       )
     ).map((r: { worker_id: string; group_name: string; free: number }) => ({ workerId: r.worker_id, group: r.group_name, free: r.free }));
     const waiting: WaitingJob[] = await manager.query(
-      `SELECT account_id, job_id, run_on, wait_reason, state FROM (
+      `SELECT account_id, job_id, run_on, wait_reason, status FROM (
          SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY priority DESC, submitted_at) AS turn
          FROM ${s}.jobs WHERE status IN ('Queued', 'Resuming', 'RunningWaitingForResources')
        ) waiting ORDER BY turn, priority DESC, submitted_at LIMIT ${BATCH}`,
@@ -106,17 +100,19 @@ export class Dispatcher implements OnApplicationShutdown {
         emitted += await this.emit(manager, job, { type: 'ReleaseJob', data: { worker: job.worker, at } });
       }
     }
-    const mayFailPinned = Date.now() - this.startedAt > this.config.workerTimeoutMs;
-    for (const job of waiting) {
-      const placement = placeJob(workers, job.run_on, mayFailPinned && job.state.status === 'Queued');
-      if (placement.kind === 'assign') {
-        placement.worker.free--;
-        emitted += await this.emit(manager, job, { type: 'AssignJob', data: { worker: placement.worker.workerId, workerGroup: placement.worker.group, at } });
-      } else if (placement.kind === 'fail') {
-        emitted += await this.emit(manager, job, { type: 'FailJob', data: { reason: placement.reason, at } });
-      } else if (job.state.status === 'Queued' && job.wait_reason !== placement.reason.message) {
-        await manager.query(`UPDATE ${s}.jobs SET wait_reason = $3 WHERE account_id = $1 AND job_id = $2`, [job.account_id, job.job_id, placement.reason.message]);
-        emitted += await this.emit(manager, job, { type: 'QueueJob', data: { reason: placement.reason, at } });
+    const active: { account_id: string; active: number }[] = await manager.query(
+      `SELECT account_id, COUNT(*)::int AS active FROM ${s}.jobs WHERE status IN ${ACTIVE} GROUP BY account_id`,
+    );
+    const limits = { accountConcurrency: this.config.accountConcurrency, mayFailPinned: Date.now() - this.startedAt > this.config.workerTimeoutMs };
+    for (const decision of planDispatch(waiting, workers, new Map(active.map((r) => [r.account_id, r.active])), limits)) {
+      const { job } = decision;
+      if (decision.kind === 'assign') {
+        emitted += await this.emit(manager, job, { type: 'AssignJob', data: { worker: decision.worker.workerId, workerGroup: decision.worker.group, at } });
+      } else if (decision.kind === 'fail') {
+        emitted += await this.emit(manager, job, { type: 'FailJob', data: { reason: decision.reason, at } });
+      } else {
+        await manager.query(`UPDATE ${s}.jobs SET wait_reason = $3 WHERE account_id = $1 AND job_id = $2`, [job.account_id, job.job_id, decision.reason.message]);
+        emitted += await this.emit(manager, job, { type: 'QueueJob', data: { reason: decision.reason, at } });
       }
     }
     return emitted;

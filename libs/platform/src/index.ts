@@ -3,7 +3,7 @@ export type { LogLevel, PlatformConfig } from './config/platform-config';
 export { JsonLogger } from './logging/json-logger';
 export { createDataSource, migrationSchema, quoteIdent, runMigrations, schemaOf } from './db/data-source';
 export type { DatabaseSettings } from './db/data-source';
-export { retryUntilDone, sleep } from './lifecycle/retry';
+export { isUnrecoverable, retryUntilDone, sleep } from './lifecycle/retry';
 export { Infrastructure } from './lifecycle/infrastructure';
 export type { CheckResult, ReadinessReport } from './lifecycle/infrastructure';
 export { loadConfigOrExit, migrateAndExit, startHttpService } from './lifecycle/bootstrap';

@@ -49,6 +49,10 @@ describe('stop, suspend and resume, end to end', () => {
   it('stops a running job: the runbook sees ctx.signal and the job ends Stopped', async () => {
     const job = (await post('/v1/jobs', { runbook: 'waits' }).expect(201)).body;
     await waitForStatus(stack, job.id, ['Running']);
+    // Records are readable while the job runs.
+    for (let i = 0; i < 30 && (await outputOf(job.id)).length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await outputOf(job.id)).toEqual(['started']);
+    expect((await request(stack.baseUrl).get(`/v1/jobs/${job.id}`).set(auth())).body.status).toBe('Running');
     const stopping = await post(`/v1/jobs/${job.id}/stop`);
     expect(stopping.status).toBe(202);
     expect(stopping.body.status).toBe('Stopping');

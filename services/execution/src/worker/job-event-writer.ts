@@ -40,9 +40,19 @@ export class JobEventWriter {
     await (await this.producer.get()).send(stampEvents(events, context, accountId).map((e) => toOutbound(e, topics)));
   }
 
+  /** Retries while Kafka is away; an error Kafka says no retry can fix (e.g. a message too large) is thrown. */
   private async sendWithRetry(messages: OutboundMessage[], jobId: string | undefined, accountId: string): Promise<void> {
-    await retryUntilDone('publishing to Kafka', async () => (await this.producer.get()).send(messages), (message, fields) =>
-      this.logger.warn(message, { ...fields, jobId, accountId }),
+    await retryUntilDone(
+      'publishing to Kafka',
+      async () => {
+        try {
+          await (await this.producer.get()).send(messages);
+        } catch (error) {
+          if ((error as { retriable?: boolean }).retriable === false) throw Object.assign(error as Error, { unrecoverable: true });
+          throw error;
+        }
+      },
+      (message, fields) => this.logger.warn(message, { ...fields, jobId, accountId }),
     );
   }
 }

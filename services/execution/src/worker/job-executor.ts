@@ -12,6 +12,7 @@ import { JobSpecStore } from '../specs/job-spec.store';
 import type { JobSpec } from '../specs/job-spec.store';
 import { ActiveRun } from './active-run';
 import { JobEventWriter } from './job-event-writer';
+import { outputBatches } from './output-batches';
 
 const SPEC_WAIT_MS = 30_000;
 const CHECKPOINT_CONFIRM_MS = 30_000;
@@ -98,7 +99,13 @@ export class JobExecutor implements OnApplicationShutdown {
         limits: this.config.limits,
       },
       {
-        onRecords: (records) => this.writer.publish([{ type: 'JobOutputRecorded', data: { attempt: data.attempt, records } }], context, run.accountId, run.jobId),
+        onRecords: (records) =>
+          this.writer.publish(
+            outputBatches(records).map((batch) => ({ type: 'JobOutputRecorded', data: { attempt: data.attempt, records: batch } })),
+            context,
+            run.accountId,
+            run.jobId,
+          ),
         onCheckpoint: (state) => this.checkpoint(run, state, context),
       },
       run.abort.signal,

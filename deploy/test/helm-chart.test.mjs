@@ -79,6 +79,8 @@ describe('the jobledger Helm chart', () => {
       assert.equal(container.readinessProbe.httpGet.path, '/readyz');
       assert.equal(pod.securityContext.runAsNonRoot, true);
       assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+      assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+      if (s !== 'execution') assert.equal(container.securityContext.runAsUser, undefined);
       assert.ok(container.resources.requests.cpu, `${s} needs a CPU request for its HPA`);
     }
   });
@@ -99,6 +101,18 @@ describe('the jobledger Helm chart', () => {
     const execution = envOf(one(defaults, 'Deployment', 'jl-jobledger-execution'));
     assert.equal(execution.WORKER_ID, undefined);
     assert.equal(execution.WORKER_SLOTS, '4');
+  });
+
+  it('runs runbooks as another user by giving only the execution container the capabilities to switch to it', () => {
+    const isolated = one(defaults, 'Deployment', 'jl-jobledger-execution').spec.template.spec.containers[0];
+    assert.equal(envOf(one(defaults, 'Deployment', 'jl-jobledger-execution')).JOBLEDGER_RUNBOOK_USER, '65534:65534');
+    assert.equal(isolated.securityContext.runAsUser, 0);
+    assert.deepEqual(isolated.securityContext.capabilities, { drop: ['ALL'], add: ['SETUID', 'SETGID', 'KILL', 'CHOWN', 'FOWNER', 'DAC_OVERRIDE'] });
+    const plain = renderChart('execution.runbookUser=');
+    const worker = one(plain, 'Deployment', 'jl-jobledger-execution');
+    assert.equal(envOf(worker).JOBLEDGER_RUNBOOK_USER, 'worker');
+    assert.deepEqual(worker.spec.template.spec.containers[0].securityContext.capabilities, { drop: ['ALL'] });
+    expectSchemaRejection('execution.runbookUser=nobody', '/execution/runbookUser');
   });
 
   it('leaves migrations to the hook Job, or to the services at start-up when hooks are off', () => {

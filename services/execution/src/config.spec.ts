@@ -13,6 +13,12 @@ describe('execution config', () => {
     expect(readExecutionConfig(base)).toMatchObject({ workerGroup: 'default', workerSlots: 4, limits: { maxCheckpointBytes: 1024 * 1024 } });
   });
 
+  it('runs runbooks as a user given as uid:gid, or as the worker itself when asked', () => {
+    expect(readExecutionConfig({ ...base, JOBLEDGER_RUNBOOK_USER: '1001:1002' }).runbookUser).toEqual({ uid: 1001, gid: 1002 });
+    expect(readExecutionConfig({ ...base, JOBLEDGER_RUNBOOK_USER: 'worker' }).runbookUser).toBeUndefined();
+    expect(() => readExecutionConfig({ ...base, JOBLEDGER_RUNBOOK_USER: 'nobody' })).toThrow(/JOBLEDGER_RUNBOOK_USER/);
+  });
+
   it('names a bad slot count', () => {
     expect(() => readExecutionConfig({ ...base, WORKER_SLOTS: '0' })).toThrow(/WORKER_SLOTS/);
   });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { EnvReader, readPlatformConfig } from '@jobledger/platform';
 import type { PlatformConfig } from '@jobledger/platform';
 import { DEFAULT_RUN_LIMITS } from './runner';
-import type { RunLimits } from './runner';
+import type { RunAs, RunLimits } from './runner';
 
 export interface ExecutionConfig extends PlatformConfig {
   /** Unique per process start by default, so a restarted worker never takes over stale assignments. */
@@ -18,6 +18,12 @@ export interface ExecutionConfig extends PlatformConfig {
   workerTimeoutMs: number;
   /** Idle pre-forked runbook hosts. @default 2 */
   warmProcesses: number;
+  /**
+   * The user runbooks run as, so they can neither read the worker's environment (/proc) nor
+   * signal it. Needs root or CAP_SETUID/CAP_SETGID/CAP_KILL.
+   * @default nobody (65534:65534) when the worker runs as root, else the worker's own user
+   */
+  runbookUser: RunAs | undefined;
   limits: RunLimits;
 }
 
@@ -33,6 +39,7 @@ export function readExecutionConfig(env: NodeJS.ProcessEnv = process.env): Execu
     heartbeatMs: reader.int('JOBLEDGER_HEARTBEAT_MS', 2_000, 100),
     workerTimeoutMs: reader.int('JOBLEDGER_WORKER_TIMEOUT_MS', 10_000, 1_000),
     warmProcesses: reader.int('JOBLEDGER_WARM_PROCESSES', 2, 0, 64),
+    runbookUser: readRunbookUser(reader, env),
     limits: {
       timeoutMs: reader.int('JOBLEDGER_RUN_TIMEOUT_MS', DEFAULT_RUN_LIMITS.timeoutMs, 1_000),
       memoryMb: reader.int('JOBLEDGER_RUN_MEMORY_MB', DEFAULT_RUN_LIMITS.memoryMb, 32),
@@ -42,4 +49,19 @@ export function readExecutionConfig(env: NodeJS.ProcessEnv = process.env): Execu
   };
   reader.done();
   return config;
+}
+
+const NOBODY: RunAs = { uid: 65534, gid: 65534 };
+
+/** `JOBLEDGER_RUNBOOK_USER`: `uid:gid`, or `worker` to run runbooks as the worker's own user. */
+function readRunbookUser(reader: EnvReader, env: NodeJS.ProcessEnv): RunAs | undefined {
+  const raw = env.JOBLEDGER_RUNBOOK_USER;
+  if (raw === undefined || raw === '') return process.getuid?.() === 0 ? NOBODY : undefined;
+  if (raw === 'worker') return undefined;
+  const match = /^(\d+):(\d+)$/.exec(raw);
+  if (!match) {
+    reader.problems.push(`JOBLEDGER_RUNBOOK_USER must be uid:gid (e.g. 65534:65534) or "worker", got "${raw}"`);
+    return undefined;
+  }
+  return { uid: Number(match[1]), gid: Number(match[2]) };
 }

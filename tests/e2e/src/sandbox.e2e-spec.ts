@@ -9,6 +9,11 @@ const RUNBOOKS: Record<string, [runtime: 'node' | 'shell', source: string]> = {
   crashes: ['node', 'export default async () => { process.exit(7); };'],
   'reads-env': ['node', "export default async (p, ctx) => { ctx.output(Object.keys(process.env).filter((k) => k.startsWith('JOBLEDGER') || k.startsWith('KAFKA') || k.startsWith('DATABASE'))); };"],
   'shell-env': ['shell', 'echo "key=${JOBLEDGER_ADMIN_KEY:-none} db=${DATABASE_URL:-none}"'],
+  'reads-worker': ['node', `import { readFileSync } from 'node:fs';
+    const attempt = (f) => { try { f(); return 'allowed'; } catch (e) { return e.code; } };
+    export default async (p, ctx) => {
+      ctx.output({ environ: attempt(() => readFileSync('/proc/' + process.ppid + '/environ')), signal: attempt(() => process.kill(process.ppid, 0)) });
+    };`],
   fine: ['node', "export default async (p, ctx) => { ctx.output('still here'); return 1; };"],
 };
 
@@ -59,6 +64,13 @@ describe('the sandbox, end to end', () => {
     expect(await outputOf(node.id)).toEqual([[]]);
     const shell = await run('shell-env');
     expect(await outputOf(shell.id)).toEqual(['key=none db=none']);
+  });
+
+  // The tests run as root, where runbooks run as nobody by default (JOBLEDGER_RUNBOOK_USER).
+  it('keeps runbooks from reading the worker’s environment through /proc or signalling it', async () => {
+    const job = await run('reads-worker');
+    expect(job.status).toBe('Completed');
+    expect(await outputOf(job.id)).toEqual([{ environ: 'EACCES', signal: 'EPERM' }]);
   });
 
   it('keeps the worker running jobs after all of that', async () => {

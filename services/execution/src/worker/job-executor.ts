@@ -29,7 +29,10 @@ export class JobExecutor implements OnApplicationShutdown {
     private readonly logger: JsonLogger,
     @Inject(PLATFORM_CONFIG) private readonly config: ExecutionConfig,
   ) {
-    this.runner = createRunbookRunner({ warmProcesses: config.warmProcesses });
+    this.runner = createRunbookRunner({ warmProcesses: config.warmProcesses, runAs: config.runbookUser });
+    if (!config.runbookUser) {
+      logger.warn('runbooks run as the worker\'s own user and could read its environment; run the worker as root or set JOBLEDGER_RUNBOOK_USER');
+    }
   }
 
   running(): string[] {

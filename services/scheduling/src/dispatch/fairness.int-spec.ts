@@ -27,8 +27,13 @@ describe('Dispatcher fairness between accounts against Postgres', () => {
     await db.drop();
   });
 
-  const submit = (account: string, jobId: string) =>
-    handler.run(account, jobId, { type: 'SubmitJob', data: { ...submitted(jobId).data, accountId: account } as never }, { context });
+  const submit = (account: string, jobId: string, priority = 0) =>
+    handler.run(account, jobId, { type: 'SubmitJob', data: { ...submitted(jobId).data, accountId: account, priority } as never }, { context });
+
+  const assignedJobs = async (): Promise<{ accountId: string; jobId: string }[]> =>
+    (await db.dataSource.query(`SELECT value FROM ${handler.schema}.outbox ORDER BY id`))
+      .map((r: { value: Buffer }) => decodeEvent(r.value))
+      .filter((e: { type: string }) => e.type === 'JobAssigned');
 
   it('does not let one account’s 10,000 queued jobs starve another account’s one job', async () => {
     await submit('busy', 'template');
@@ -48,12 +53,25 @@ describe('Dispatcher fairness between accounts against Postgres', () => {
     let assigned: { accountId: string; jobId: string }[] = [];
     for (let i = 0; i < 100 && assigned.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      assigned = (await db.dataSource.query(`SELECT value FROM ${handler.schema}.outbox ORDER BY id`))
-        .map((r: { value: Buffer }) => decodeEvent(r.value))
-        .filter((e: { type: string }) => e.type === 'JobAssigned');
+      assigned = await assignedJobs();
     }
     process.stdout.write(`first two assignments among 10,002 queued jobs after ${Date.now() - started} ms\n`);
     expect(assigned.map((e) => e.accountId).sort()).toEqual(['busy', 'quiet']);
     expect(assigned.find((e) => e.accountId === 'quiet')?.jobId).toBe('lonely');
   }, 30_000);
+
+  it('orders an account’s jobs by priority, then by age', async () => {
+    await submit('ranked', 'old-low', 0);
+    await submit('ranked', 'new-high', 10);
+    await db.dataSource.query(
+      `INSERT INTO ${handler.schema}.workers (worker_id, group_name, slots, running, started_at, last_seen) VALUES ('w2', 'ranked-only', 1, '[]', now(), now())`,
+    );
+    await db.dataSource.query(`UPDATE ${handler.schema}.jobs SET run_on = 'ranked-only' WHERE account_id = 'ranked'`);
+    let ranked: { jobId: string }[] = [];
+    for (let i = 0; i < 50 && ranked.length < 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ranked = (await assignedJobs()).filter((e) => e.accountId === 'ranked');
+    }
+    expect(ranked.map((e) => e.jobId)).toEqual(['new-high']);
+  }, 15_000);
 });

@@ -4,3 +4,4 @@ export { isolatedTopics } from './isolated-topics';
 export type { IsolatedTopics } from './isolated-topics';
 export { testPlatformConfig } from './test-config';
 export { delivered, submitted } from './job-events';
+export { eventually } from './eventually';

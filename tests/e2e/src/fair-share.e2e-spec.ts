@@ -2,11 +2,12 @@ import request from 'supertest';
 import { startStack, waitForStatus } from './stack';
 import type { Stack } from './stack';
 
-// Counts with a checkpoint per step; once resumed it finishes three steps after its checkpoint.
+// Counts with a checkpoint per step; once resumed it finishes one step after its checkpoint,
+// well within the next slice.
 const COUNTER = `export default async (params, ctx) => {
   let i = ctx.resumeState?.i ?? 0;
   if (ctx.resumeState) ctx.output('resumed at ' + i);
-  const until = ctx.resumeState ? i + 3 : params.until;
+  const until = ctx.resumeState ? i + 1 : params.until;
   while (i < until) {
     i++;
     await ctx.checkpoint({ i });
@@ -26,7 +27,7 @@ describe('fair share, end to end', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    await request(stack.baseUrl).put('/v1/worker-groups/default').set(auth()).send({ fairShareSeconds: 1 }).expect(201);
+    await request(stack.baseUrl).put('/v1/worker-groups/default').set(auth()).send({ fairShareSeconds: 2 }).expect(201);
     await request(stack.baseUrl).put('/v1/worker-groups/hybrid').set(auth()).send({ fairShareSeconds: 0 }).expect(201);
     await post('/v1/runbooks', { name: 'counter', runtime: 'node', source: COUNTER }).expect(201);
     await post('/v1/runbooks', { name: 'forever', runtime: 'node', source: NEVER_CHECKPOINTS }).expect(201);

@@ -2,11 +2,10 @@ import { decodeEvent } from '@jobledger/events';
 import type { AnyEnvelope } from '@jobledger/events';
 import { JsonLogger, OutboxRelay } from '@jobledger/platform';
 import type { Infrastructure } from '@jobledger/platform';
-import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
+import { eventually, isolatedDatabase, submitted, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
-import { submitted } from '@jobledger/testing';
 import { SCHEDULING_MIGRATIONS } from '../migrations';
 import { Dispatcher } from './dispatcher';
 
@@ -56,11 +55,13 @@ describe('Dispatcher against Postgres', () => {
     await submit(projector, 'j-wait');
     startDispatcher();
     startDispatcher();
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await outboxTypes()).map((e) => e.type)).toEqual(['JobSubmitted', 'JobQueued']);
+    const types = async () => (await outboxTypes()).map((e) => e.type);
+    expect(await eventually(types, (t) => t.length >= 2)).toEqual(['JobSubmitted', 'JobQueued']);
 
     await heartbeat('w1', 'default', 1);
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(types, (t) => t.includes('JobAssigned'));
+    // Both dispatchers had time to assign it again, had the lock let them.
+    await new Promise((r) => setTimeout(r, 300));
     const events = await outboxTypes();
     expect(events.map((e) => e.type)).toEqual(['JobSubmitted', 'JobQueued', 'JobAssigned']);
     expect(events[2]).toMatchObject({ jobId: 'j-wait', data: { worker: 'w1', workerGroup: 'default', attempt: 1 } });
@@ -70,7 +71,7 @@ describe('Dispatcher against Postgres', () => {
     await heartbeat('w1', 'default', 1);
     await submit(projector, 'j-pinned', 'hybrid');
     await submit(projector, 'j-second');
-    await new Promise((r) => setTimeout(r, 400));
+    await eventually(outboxTypes, (events) => events.some((e) => e.type === 'JobQueued' && e.jobId === 'j-second'));
     const assigned = (await outboxTypes()).filter((e) => e.type === 'JobAssigned').map((e) => e.jobId);
     expect(assigned).toEqual(['j-wait']);
     const reasons = (await outboxTypes()).filter((e) => e.type === 'JobQueued').map((e) => [e.jobId, (e.data as { reason: { message: string } }).reason.message]);
@@ -102,8 +103,7 @@ describe('Dispatcher with a pinned group that has no live worker', () => {
     await new Promise((r) => setTimeout(r, 400));
     const statusOf = async () => (await db.dataSource.query(`SELECT status, state FROM ${projector.schema}.jobs WHERE job_id = 'j-gpu'`))[0];
     expect((await statusOf()).status).toBe('Queued');
-    await new Promise((r) => setTimeout(r, 1_000));
-    const row = await statusOf();
+    const row = await eventually(statusOf, (r) => r.status !== 'Queued');
     expect(row.status).toBe('Failed');
     expect(row.state.reason).toMatchObject({ type: 'NoLiveWorker', source: 'scheduler', message: expect.stringContaining('"gpu"') });
   });

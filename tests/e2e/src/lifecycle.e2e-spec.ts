@@ -29,6 +29,19 @@ const FAILS_ONCE = `export default async (params, ctx) => {
   throw new Error('transient trouble');
 };`;
 
+// The shell twin of COUNTER: checkpoints through $JOBLEDGER_CHECKPOINT_FILE, resumes from $JOBLEDGER_RESUME_STATE.
+const SHELL_COUNTER = `i=0
+if [ -n "$JOBLEDGER_RESUME_STATE" ]; then
+  i=$(printf '%s' "$JOBLEDGER_RESUME_STATE" | tr -dc '0-9')
+  echo "resumed at $i"
+  exit 0
+fi
+while true; do
+  i=$((i + 1))
+  echo '{"i":'$i'}' > "$JOBLEDGER_CHECKPOINT_FILE"
+  sleep 0.05
+done`;
+
 describe('stop, suspend and resume, end to end', () => {
   let stack: Stack;
   const auth = () => ({ Authorization: `Bearer ${stack.adminKey}` });
@@ -40,6 +53,7 @@ describe('stop, suspend and resume, end to end', () => {
     for (const [name, source] of [['waits', WAITS_FOR_STOP], ['counter', COUNTER], ['fails-once', FAILS_ONCE]]) {
       await post('/v1/runbooks', { name, runtime: 'node', source }).expect(201);
     }
+    await post('/v1/runbooks', { name: 'shell-counter', runtime: 'shell', source: SHELL_COUNTER }).expect(201);
   }, 90_000);
 
   afterAll(async () => {
@@ -86,6 +100,18 @@ describe('stop, suspend and resume, end to end', () => {
     const resumedAt = Number(/resumed at (\d+)/.exec(output.find((o) => o.startsWith('resumed')) ?? '')?.[1]);
     expect(resumedAt).toBeGreaterThan(0);
     expect(output.at(-1)).toBe(`done at ${resumedAt + 3}`);
+  });
+
+  it('suspends a shell runbook at its next checkpoint and resumes it with $JOBLEDGER_RESUME_STATE', async () => {
+    const job = (await post('/v1/jobs', { runbook: 'shell-counter' }).expect(201)).body;
+    await waitForStatus(stack, job.id, ['Running']);
+    await new Promise((r) => setTimeout(r, 300));
+    await post(`/v1/jobs/${job.id}/suspend`).expect(202);
+    await waitForStatus(stack, job.id, ['Suspended']);
+    await post(`/v1/jobs/${job.id}/resume`).expect(202);
+    expect((await waitForStatus(stack, job.id, ['Completed', 'Failed'])).status).toBe('Completed');
+    const output: string[] = await outputOf(job.id);
+    expect(output).toEqual([expect.stringMatching(/^resumed at [1-9]\d*$/)]);
   });
 
   it('refuses what the status forbids with 409 naming the status', async () => {

@@ -24,6 +24,8 @@ let bufferChars = 0;
 let timer = null;
 let started = false;
 let checkpoints = 0;
+let outputChars = 0;
+let maxOutputChars = Infinity;
 
 class CheckpointTooLargeError extends Error {}
 CheckpointTooLargeError.prototype.name = 'CheckpointTooLarge';
@@ -45,8 +47,12 @@ function toJson(value) {
   }
 }
 
+// Exit code 86 = over the output limit (node-run.ts). Counted here too, so that a runbook that never
+// yields cannot outrun the worker's own count by flooding the IPC channel.
 function emit(stream, value) {
   const json = toJson(value);
+  outputChars += json.length;
+  if (outputChars > maxOutputChars) { flush(); process.exit(86); }
   buffer.push([stream, new Date().toISOString(), json]);
   bufferChars += json.length;
   if (buffer.length >= 500 || bufferChars >= 65536) flush();
@@ -107,6 +113,7 @@ function syntaxErrorWhere(file) {
 async function run(start) {
   const file = path.join(process.cwd(), 'runbook.mjs');
   fs.writeFileSync(file, start.source);
+  maxOutputChars = start.maxOutputBytes;
   routeConsole();
   let mod;
   try {

@@ -7,7 +7,7 @@ import { signalGroup } from './process-group';
 import { RunSession, type RunContext } from './run-session';
 import type { RunEnding, RunOutcome, RunRequest } from './runner.types';
 
-const CHECKPOINT_POLL_MS = 50;
+const CHECKPOINT_POLL_MS = 10;
 
 /** Runs a bash runbook: stdout lines are Output, stderr lines Error, exit code 0 completes with result null. */
 export async function runShell(req: RunRequest, ctx: RunContext): Promise<RunOutcome> {
@@ -40,11 +40,12 @@ export async function runShell(req: RunRequest, ctx: RunContext): Promise<RunOut
     home,
     rssLimitBytes: ctx.limits.memoryMb * 1024 * 1024,
     startSeq: req.startSeq,
-    requestStop: () => signalGroup(child.pid, 'SIGTERM'),
+    // A script paused for a checkpoint must be running to see its SIGTERM.
+    requestStop: () => (signalGroup(child.pid, 'SIGTERM'), signalGroup(child.pid, 'SIGCONT')),
     afterExit: () => readCheckpoints(session, checkpoints, ctx.limits.maxCheckpointBytes),
     classifyExit: classifyShellExit,
   });
-  const poll = setInterval(() => readCheckpoints(session, checkpoints, ctx.limits.maxCheckpointBytes), CHECKPOINT_POLL_MS);
+  const poll = setInterval(() => readCheckpoints(session, checkpoints, ctx.limits.maxCheckpointBytes, child.pid), CHECKPOINT_POLL_MS);
   try {
     return await session.run();
   } finally {
@@ -53,7 +54,12 @@ export async function runShell(req: RunRequest, ctx: RunContext): Promise<RunOut
   }
 }
 
-function readCheckpoints(session: RunSession, fifo: CheckpointFifo, maxBytes: number): void {
+/**
+ * Reads the checkpoint lines written so far. A write to a file cannot wait for the worker, so the
+ * script's process group is paused (SIGSTOP) as soon as its checkpoint is read — within the poll
+ * interval — and continued once every checkpoint read is persisted.
+ */
+function readCheckpoints(session: RunSession, fifo: CheckpointFifo, maxBytes: number, pid?: number): void {
   if (session.isOver) return;
   let read: ReturnType<CheckpointFifo['readLines']>;
   try {
@@ -62,6 +68,7 @@ function readCheckpoints(session: RunSession, fifo: CheckpointFifo, maxBytes: nu
     return session.fail('Crashed', `Could not read the checkpoint file: ${(error as Error).message}`);
   }
   const { lines, overflow } = read;
+  const persisting: Promise<unknown>[] = [];
   for (const line of lines) {
     if (line.trim() === '') continue;
     const bytes = Buffer.byteLength(line);
@@ -72,7 +79,13 @@ function readCheckpoints(session: RunSession, fifo: CheckpointFifo, maxBytes: nu
     } catch {
       return session.fail('InvalidCheckpoint', `A line written to $JOBLEDGER_CHECKPOINT_FILE is not JSON: ${line.slice(0, 200)}`, 'runbook');
     }
-    session.sink.checkpoint(state).catch(() => undefined); // a hook failure fails the session itself
+    persisting.push(session.sink.checkpoint(state).catch(() => undefined)); // a hook failure fails the session itself
+  }
+  if (pid !== undefined && persisting.length > 0) {
+    signalGroup(pid, 'SIGSTOP');
+    void Promise.all(persisting).then(() => {
+      if (!session.isOver) signalGroup(pid, 'SIGCONT');
+    });
   }
   if (overflow) tooLarge(session, 'more than that', maxBytes);
 }

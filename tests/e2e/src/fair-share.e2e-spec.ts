@@ -1,20 +1,7 @@
 import request from 'supertest';
+import { COUNTER } from './runbooks';
 import { startStack, waitForStatus } from './stack';
 import type { Stack } from './stack';
-
-// Counts with a checkpoint per step; once resumed it finishes one step after its checkpoint,
-// well within the next slice.
-const COUNTER = `export default async (params, ctx) => {
-  let i = ctx.resumeState?.i ?? 0;
-  if (ctx.resumeState) ctx.output('resumed at ' + i);
-  const until = ctx.resumeState ? i + 1 : params.until;
-  while (i < until) {
-    i++;
-    await ctx.checkpoint({ i });
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return i;
-};`;
 
 const NEVER_CHECKPOINTS = `export default async (params, ctx) => {
   await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
@@ -38,13 +25,13 @@ describe('fair share, end to end', () => {
   }, 60_000);
 
   it('unloads a job at its group’s limit and resumes it from its last checkpoint', async () => {
-    const job = (await post('/v1/jobs', { runbook: 'counter', parameters: { until: 100_000 } }).expect(201)).body;
+    const job = (await post('/v1/jobs', { runbook: 'counter', parameters: { until: 100_000, stepsAfterResume: 1 } }).expect(201)).body;
     const done = await waitForStatus(stack, job.id, ['Completed', 'Failed', 'FailedWaitingForResources'], 30_000);
     expect(done.status).toBe('Completed');
     expect(done.fairShareUnloads).toBe(1);
     expect(done.attempt).toBe(2);
     const output = (await request(stack.baseUrl).get(`/v1/jobs/${job.id}/output`).set(auth())).body.records.map((r: { value: unknown }) => r.value);
-    expect(output).toEqual([expect.stringMatching(/^resumed at [1-9]\d*$/)]);
+    expect(output).toEqual([expect.stringMatching(/^resumed at [1-9]\d* on attempt 2$/)]);
   });
 
   it('ends a job FailedWaitingForResources after the third unload from the same checkpoint', async () => {

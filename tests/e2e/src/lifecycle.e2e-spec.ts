@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { COUNTER } from './runbooks';
 import { startStack, waitForStatus } from './stack';
 import type { Stack } from './stack';
 
@@ -6,20 +7,6 @@ const WAITS_FOR_STOP = `export default async (params, ctx) => {
   ctx.output('started');
   await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
   ctx.output('stopping cleanly');
-};`;
-
-// Counts with a checkpoint per step; once resumed it finishes three steps after its checkpoint.
-const COUNTER = `export default async (params, ctx) => {
-  let i = ctx.resumeState?.i ?? 0;
-  if (ctx.resumeState) ctx.output('resumed at ' + i);
-  const until = ctx.resumeState ? i + 3 : params.until;
-  while (i < until) {
-    i++;
-    await ctx.checkpoint({ i });
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  ctx.output('done at ' + i);
-  return i;
 };`;
 
 // Fails after its first checkpoint, and succeeds when it runs again from it.
@@ -84,7 +71,7 @@ describe('stop, suspend and resume, end to end', () => {
   });
 
   it('suspends at the next checkpoint and resumes from it', async () => {
-    const job = (await post('/v1/jobs', { runbook: 'counter', parameters: { until: 10_000 } }).expect(201)).body;
+    const job = (await post('/v1/jobs', { runbook: 'counter', parameters: { until: 10_000, reportDone: true } }).expect(201)).body;
     await waitForStatus(stack, job.id, ['Running']);
     await new Promise((r) => setTimeout(r, 300));
     expect((await post(`/v1/jobs/${job.id}/suspend`)).status).toBe(202);

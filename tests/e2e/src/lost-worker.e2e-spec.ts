@@ -1,19 +1,7 @@
 import request from 'supertest';
+import { COUNTER } from './runbooks';
 import { startStack, waitForStatus } from './stack';
 import type { Stack } from './stack';
-
-// Counts with a checkpoint per step; once resumed it finishes three steps after its checkpoint.
-const COUNTER = `export default async (params, ctx) => {
-  let i = ctx.resumeState?.i ?? 0;
-  if (ctx.resumeState) ctx.output('resumed at ' + i + ' on attempt ' + ctx.job.attempt);
-  const until = ctx.resumeState ? i + 3 : params.until;
-  while (i < until) {
-    i++;
-    await ctx.checkpoint({ i });
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return i;
-};`;
 
 describe('a worker killed mid-job, end to end', () => {
   let stack: Stack;

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { PlatformModule, outboxRelayProvider } from '@jobledger/platform';
+import { PlatformModule, managedConsumerProvider, outboxRelayProvider } from '@jobledger/platform';
+import { JOB_VIEWS_CONSUMER, JobViewsConsumer } from './projection/job-views.consumer';
+import { JobViewsProjector } from './projection/job-views.projector';
 import type { PlatformConfig } from '@jobledger/platform';
 import { JobsController } from './jobs/jobs.controller';
 import { SubmitJobHandler } from './jobs/submit-job.handler';
@@ -18,7 +20,15 @@ export class SubmissionModule {
       module: SubmissionModule,
       imports: [PlatformModule.forRoot(config, { migrations: SUBMISSION_MIGRATIONS })],
       controllers: [RunbooksController, JobsController, WorkerGroupsController],
-      providers: [outboxRelayProvider(), PublishRunbookHandler, SubmitJobHandler, ConfigureWorkerGroupHandler],
+      providers: [
+        outboxRelayProvider(),
+        managedConsumerProvider(JOB_VIEWS_CONSUMER),
+        JobViewsProjector,
+        JobViewsConsumer,
+        PublishRunbookHandler,
+        SubmitJobHandler,
+        ConfigureWorkerGroupHandler,
+      ],
     };
   }
 }

@@ -75,6 +75,14 @@ describe('one job end to end, across the four services and the gateway', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe('JOB_ID_CONFLICT');
     await waitForStatus(stack, 'nightly-2026-11-21', ['Completed']);
+    // Resubmitting later returns the job as it is now.
+    let later = again;
+    for (let i = 0; i < 50 && later.body.status !== 'Completed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      later = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send(body);
+    }
+    expect(later.status).toBe(200);
+    expect(later.body).toMatchObject({ id: 'nightly-2026-11-21', status: 'Completed', runbookVersion: 1 });
   });
 
   it('refuses bad input with the field and the rule, and writes nothing', async () => {

@@ -78,11 +78,12 @@ export class SubmitJobHandler {
     jobId: string,
     requestHash: string,
   ): Promise<SubmitJobResult> {
-    const [row] = await manager.query(`SELECT request_hash, submitted FROM ${this.schema}.jobs WHERE account_id = $1 AND id = $2`, [accountId, jobId]);
+    const [row] = await manager.query(`SELECT request_hash, submitted, view FROM ${this.schema}.jobs WHERE account_id = $1 AND id = $2`, [accountId, jobId]);
     if (row.request_hash !== requestHash) {
       throw new ApiError('JOB_ID_CONFLICT', `a job with id "${jobId}" already exists with a different body; choose another id, or resend the same body to get the existing job`, { id: jobId });
     }
-    return { job: submittedJobView(row.submitted), created: false };
+    // The job as it is now (folded from job-events), or as submitted while that has not caught up.
+    return { job: row.view ?? submittedJobView(row.submitted), created: false };
   }
 
   private async findRunbook(accountId: string, name: string, version: number | undefined): Promise<RunbookRow> {

@@ -4,7 +4,9 @@ import { topicNames } from '@jobledger/events';
 import { ManagedConsumer, PLATFORM_CONFIG, PlatformModule, managedConsumerProvider } from '@jobledger/platform';
 import type { PlatformConfig } from '@jobledger/platform';
 import { JobReader } from './jobs/job-reader';
+import { JobWaiter } from './jobs/job-waiter';
 import { JobsController } from './jobs/jobs.controller';
+import { WaitController } from './jobs/wait.controller';
 import { QUERY_MIGRATIONS } from './migrations';
 import { QueryProjector } from './projection/query.projector';
 
@@ -25,8 +27,8 @@ export class QueryModule {
     return {
       module: QueryModule,
       imports: [PlatformModule.forRoot(config, { migrations: QUERY_MIGRATIONS })],
-      controllers: [JobsController],
-      providers: [managedConsumerProvider(PROJECTION_CONSUMER), QueryProjector, JobReader, ProjectionConsumer],
+      controllers: [JobsController, WaitController],
+      providers: [managedConsumerProvider(PROJECTION_CONSUMER), QueryProjector, JobReader, JobWaiter, ProjectionConsumer],
     };
   }
 }

@@ -1,15 +1,22 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { STREAM_NAMES } from '@jobledger/events';
 import type { JobView, StreamName } from '@jobledger/events';
 import { ApiError, CurrentPrincipal } from '@jobledger/platform';
 import type { Principal } from '@jobledger/platform';
 import { JobReader } from './job-reader';
+import { parseListJobsQuery } from './list-jobs.query';
 
 const MAX_LIMIT = 1000;
 
 @Controller('v1/jobs')
 export class JobsController {
   constructor(private readonly reader: JobReader) {}
+
+  /** Filters, sort and keyset pages: `{ items, nextCursor }`. */
+  @Get()
+  async list(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal) {
+    return this.reader.list(principal.accountId, parseListJobsQuery(query));
+  }
 
   /** Another account's id is 404, the same as an unknown one. */
   @Get(':id')
@@ -21,6 +28,21 @@ export class JobsController {
   @Get(':id/source')
   async source(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.reader.source(principal.accountId, id);
+  }
+
+  /** Receive-Job: the records not received yet, and the cursor moved past them (`keep=true`: all, cursor kept). */
+  @Post(':id/receive')
+  @HttpCode(200)
+  async receive(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Query('keep') keep?: string,
+    @Query('limit') limit?: string,
+  ) {
+    if (keep !== undefined && keep !== 'true' && keep !== 'false') {
+      throw new ApiError('VALIDATION_FAILED', 'keep must be true or false', [{ field: 'keep', rule: 'type', message: 'keep must be true or false' }]);
+    }
+    return this.reader.receive(principal.accountId, id, keep === 'true', parseIntParam('limit', limit, MAX_LIMIT, 1, MAX_LIMIT));
   }
 
   /** Stateless paging through the job's stream records (SPEC §3 peek). */

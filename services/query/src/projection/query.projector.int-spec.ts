@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { JobEvent } from '@jobledger/domain';
 import type { AnyEnvelope } from '@jobledger/events';
 import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
@@ -67,5 +68,43 @@ describe('QueryProjector against Postgres', () => {
   it('answers another account’s job id with not found', async () => {
     await projector.project(lifecycle('j-private'));
     await expect(reader.job('acct-b', 'j-private')).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+  });
+});
+
+describe('JobReader listing against Postgres', () => {
+  const config = testPlatformConfig('query');
+  let db: IsolatedDatabase;
+  let reader: JobReader;
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, QUERY_MIGRATIONS);
+    const projector = new QueryProjector(db.dataSource, config);
+    reader = new JobReader(db.dataSource, projector);
+    for (let i = 0; i < 7; i++) {
+      const at = `2026-11-21T10:00:0${i}.000Z`;
+      const event = submitted(`j${i}`);
+      await projector.project(delivered(`j${i}`, [{ ...event, data: { ...event.data, at } } as JobEvent]));
+    }
+    await projector.project(delivered('other', [submitted('other')], 'acct-b'));
+  });
+
+  afterAll(() => db.drop());
+
+  it('pages through an account’s jobs by creation time without gaps or repeats, and never shows another account’s', async () => {
+    const seen: string[] = [];
+    let after: { value: string; id: string } | undefined;
+    for (let page = 0; page < 10; page++) {
+      const { items, nextCursor } = await reader.list('acct-a', { statuses: [], sort: 'createdAt', limit: 3, after });
+      seen.push(...items.map((j) => j.id));
+      if (!nextCursor) break;
+      const [, value, id] = JSON.parse(Buffer.from(nextCursor, 'base64url').toString());
+      after = { value, id };
+    }
+    expect(seen).toEqual(['j0', 'j1', 'j2', 'j3', 'j4', 'j5', 'j6']);
+  });
+
+  it('filters by status', async () => {
+    expect((await reader.list('acct-a', { statuses: ['Running'], sort: '-lastModifiedAt', limit: 10 })).items).toEqual([]);
+    expect((await reader.list('acct-b', { statuses: ['Queued'], sort: '-lastModifiedAt', limit: 10 })).items.map((j) => j.id)).toEqual(['other']);
   });
 });

@@ -58,10 +58,12 @@ export class QueryProjector {
       return;
     }
     await manager.query(
-      `INSERT INTO ${this.schema}.jobs (account_id, id, view, state, status, runbook, last_modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO ${this.schema}.jobs (account_id, id, view, state, status, runbook, last_modified_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status, last_modified_at = EXCLUDED.last_modified_at`,
-      [envelope.accountId, envelope.jobId, JSON.stringify(view), JSON.stringify(state), view.status, view.runbook, view.lastModifiedAt],
+      [envelope.accountId, envelope.jobId, JSON.stringify(view), JSON.stringify(state), view.status, view.runbook, view.lastModifiedAt, view.createdAt],
     );
+    // Delivered on commit: wakes the requests waiting for this job (JobWaiter).
+    await manager.query(`SELECT pg_notify($1, $2)`, [jobChangesChannel(this.schema), JSON.stringify([envelope.accountId, envelope.jobId])]);
   }
 
   private async applyOutput(manager: EntityManager, accountId: string, jobId: string, records: OutputRecord[]): Promise<void> {
@@ -74,4 +76,9 @@ export class QueryProjector {
     });
     await manager.query(`INSERT INTO ${this.schema}.job_output (account_id, job_id, seq, stream, time, value) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, params);
   }
+}
+
+/** The Postgres NOTIFY channel on which the projector announces changed jobs. */
+export function jobChangesChannel(quotedSchema: string): string {
+  return `${quotedSchema.replace(/"/g, '')}_job_changes`;
 }

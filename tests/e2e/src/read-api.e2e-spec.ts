@@ -1,0 +1,90 @@
+import request from 'supertest';
+import { startStack, waitForStatus } from './stack';
+import type { Stack } from './stack';
+
+const THREE_RECORDS = `export default async (p, ctx) => { ctx.output('one'); ctx.warning('two'); ctx.output('three'); };`;
+const WAITS_FOR_STOP = `export default async (p, ctx) => { await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve)); };`;
+
+describe('the read API: list, receive, wait', () => {
+  let stack: Stack;
+  const auth = () => ({ Authorization: `Bearer ${stack.adminKey}` });
+  const get = (path: string) => request(stack.baseUrl).get(path).set(auth());
+  const post = (path: string, body?: object) => request(stack.baseUrl).post(path).set(auth()).send(body);
+
+  beforeAll(async () => {
+    stack = await startStack();
+    await post('/v1/runbooks', { name: 'three', runtime: 'node', source: THREE_RECORDS }).expect(201);
+    await post('/v1/runbooks', { name: 'waits', runtime: 'node', source: WAITS_FOR_STOP }).expect(201);
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60_000);
+
+  it('lists jobs by runbook and status, newest change first, in pages that miss and repeat nothing', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await post('/v1/jobs', { runbook: 'three', id: `list-${i}` }).expect(201)).body.id);
+    for (const id of ids) await waitForStatus(stack, id, ['Completed']);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: request.Response = await get(`/v1/jobs?runbook=three&status=Completed,Failed&limit=2${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((j: { id: string }) => j.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect([...seen].sort()).toEqual([...ids].sort());
+    const oldestFirst = (await get('/v1/jobs?runbook=three&sort=lastModifiedAt&limit=5').expect(200)).body.items.map((j: { lastModifiedAt: string }) => j.lastModifiedAt);
+    expect(oldestFirst).toEqual([...oldestFirst].sort());
+    expect((await get('/v1/jobs?runbook=three&status=Running').expect(200)).body).toEqual({ items: [], nextCursor: null });
+    const bad = await get('/v1/jobs?status=Done&limit=5000');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['limit', 'status']);
+  });
+
+  it('receives records once, keeps them with keep=true, and says whether more are unreceived', async () => {
+    const job = (await post('/v1/jobs', { runbook: 'three' }).expect(201)).body;
+    await waitForStatus(stack, job.id, ['Completed']);
+    for (let i = 0; i < 30 && !(await get(`/v1/jobs/${job.id}`)).body.hasMoreData; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await get(`/v1/jobs/${job.id}`)).body.hasMoreData).toBe(true);
+
+    const first = await post(`/v1/jobs/${job.id}/receive?limit=2`).expect(200);
+    expect(first.body).toMatchObject({ records: [{ seq: 1, value: 'one' }, { seq: 2, stream: 'Warning', value: 'two' }], hasMoreData: true });
+    const second = await post(`/v1/jobs/${job.id}/receive`).expect(200);
+    expect(second.body).toMatchObject({ records: [{ seq: 3, value: 'three' }], hasMoreData: false });
+    expect((await post(`/v1/jobs/${job.id}/receive`).expect(200)).body).toEqual({ records: [], hasMoreData: false });
+    expect((await post(`/v1/jobs/${job.id}/receive?keep=true`).expect(200)).body.records.map((r: { seq: number }) => r.seq)).toEqual([1, 2, 3]);
+    expect((await get(`/v1/jobs/${job.id}`)).body.hasMoreData).toBe(false);
+    await post('/v1/jobs/nope/receive').expect(404);
+  });
+
+  it('waits for a job until it ends, or answers as it is with timedOut on timeout', async () => {
+    const job = (await post('/v1/jobs', { runbook: 'waits' }).expect(201)).body;
+    await waitForStatus(stack, job.id, ['Running']);
+    const started = Date.now();
+    const timedOut = await get(`/v1/jobs/${job.id}/wait?timeoutSeconds=1`).expect(200);
+    expect(timedOut.body).toMatchObject({ id: job.id, status: 'Running', timedOut: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+
+    const waiting = get(`/v1/jobs/${job.id}/wait?timeoutSeconds=30`);
+    await new Promise((r) => setTimeout(r, 200));
+    await post(`/v1/jobs/${job.id}/stop`).expect(202);
+    const ended = await waiting;
+    expect(ended.body).toMatchObject({ status: 'Stopped', timedOut: false });
+    await get(`/v1/jobs/${job.id}/wait?timeoutSeconds=999`).expect(400);
+  });
+
+  it('waits for any of several jobs, or for all of them', async () => {
+    const quick = (await post('/v1/jobs', { runbook: 'three' }).expect(201)).body;
+    const slow = (await post('/v1/jobs', { runbook: 'waits' }).expect(201)).body;
+    const any = await post('/v1/jobs/wait', { ids: [quick.id, slow.id], any: true, timeoutSeconds: 30 }).expect(200);
+    expect(any.body.timedOut).toBe(false);
+    expect(any.body.items.find((j: { id: string }) => j.id === quick.id).status).toBe('Completed');
+    const all = await post('/v1/jobs/wait', { ids: [quick.id, slow.id], timeoutSeconds: 1 }).expect(200);
+    expect(all.body).toMatchObject({ timedOut: true });
+    expect(all.body.items.find((j: { id: string }) => j.id === slow.id)).toMatchObject({ status: 'Running', timedOut: true });
+    await post(`/v1/jobs/${slow.id}/stop`).expect(202);
+    expect((await post('/v1/jobs/wait', { ids: [quick.id, slow.id], timeoutSeconds: 30 }).expect(200)).body.timedOut).toBe(false);
+    await post('/v1/jobs/wait', { ids: [quick.id, 'missing'] }).expect(404);
+  });
+});

@@ -4,6 +4,8 @@ import { PlatformModule, managedConsumerProvider, outboxRelayProvider } from '@j
 import { JOB_VIEWS_CONSUMER, JobViewsConsumer } from './projection/job-views.consumer';
 import { JobViewsProjector } from './projection/job-views.projector';
 import type { PlatformConfig } from '@jobledger/platform';
+import { AccessController } from './access/access.controller';
+import { AccessService } from './access/access.service';
 import { JobsController } from './jobs/jobs.controller';
 import { SubmitJobHandler } from './jobs/submit-job.handler';
 import { SUBMISSION_MIGRATIONS } from './migrations';
@@ -19,7 +21,7 @@ export class SubmissionModule {
     return {
       module: SubmissionModule,
       imports: [PlatformModule.forRoot(config, { migrations: SUBMISSION_MIGRATIONS })],
-      controllers: [RunbooksController, JobsController, WorkerGroupsController],
+      controllers: [RunbooksController, JobsController, WorkerGroupsController, AccessController],
       providers: [
         outboxRelayProvider(),
         managedConsumerProvider(JOB_VIEWS_CONSUMER),
@@ -28,6 +30,7 @@ export class SubmissionModule {
         PublishRunbookHandler,
         SubmitJobHandler,
         ConfigureWorkerGroupHandler,
+        AccessService,
       ],
     };
   }

@@ -53,7 +53,7 @@ export class WaitController {
       const missing = ids.filter((_, i) => found[i] === null);
       if (missing.length > 0) {
         // A job submitted a moment ago may not be projected yet: give it a short grace before 404.
-        if (Date.now() - started < UNSEEN_GRACE_MS) {
+        if (Date.now() - started < Math.min(UNSEEN_GRACE_MS, timeoutSeconds * 1000)) {
           await Promise.race(missing.map((id) => this.waiter.changed(accountId, id, 200)));
           continue;
         }

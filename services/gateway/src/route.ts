@@ -14,5 +14,6 @@ export function routeFor(method: string, path: string): Upstream | null {
   if (method === 'POST' && (/^\/v1\/jobs\/[^/]+\/receive$/.test(p) || p === '/v1/jobs/wait')) return 'query';
   // The job's single writer decides lifecycle requests on the job's true state (docs/decisions.md).
   if (method === 'POST' && /^\/v1\/jobs\/[^/]+\/(stop|suspend|resume)$/.test(p)) return 'scheduling';
+  if (method === 'DELETE' && /^\/v1\/jobs\/[^/]+$/.test(p)) return 'scheduling';
   return 'submission';
 }

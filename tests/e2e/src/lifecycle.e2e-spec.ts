@@ -36,7 +36,9 @@ describe('stop, suspend and resume, end to end', () => {
   const outputOf = async (id: string) => (await request(stack.baseUrl).get(`/v1/jobs/${id}/output`).set(auth())).body.records.map((r: { value: unknown }) => r.value);
 
   beforeAll(async () => {
-    stack = await startStack();
+    // A long worker timeout keeps jobs pinned to a group without workers Queued (instead of
+    // failing them after one timeout), so the tests can act on queued jobs.
+    stack = await startStack({ JOBLEDGER_WORKER_TIMEOUT_MS: '600000' });
     for (const [name, source] of [['waits', WAITS_FOR_STOP], ['counter', COUNTER], ['fails-once', FAILS_ONCE]]) {
       await post('/v1/runbooks', { name, runtime: 'node', source }).expect(201);
     }
@@ -99,6 +101,34 @@ describe('stop, suspend and resume, end to end', () => {
     expect((await waitForStatus(stack, job.id, ['Completed', 'Failed'])).status).toBe('Completed');
     const output: string[] = await outputOf(job.id);
     expect(output).toEqual([expect.stringMatching(/^resumed at [1-9]\d*$/)]);
+  });
+
+  it('removes a final job from the read models, refuses to remove a running one unless forced, and force stops it first', async () => {
+    const gone = async (id: string) => {
+      for (let i = 0; i < 50; i++) {
+        if ((await request(stack.baseUrl).get(`/v1/jobs/${id}`).set(auth())).status === 404) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    };
+    const done = (await post('/v1/jobs', { runbook: 'counter', parameters: { until: 1 } }).expect(201)).body;
+    await waitForStatus(stack, done.id, ['Completed']);
+    await request(stack.baseUrl).delete(`/v1/jobs/${done.id}`).set(auth()).expect(204);
+    expect(await gone(done.id)).toBe(true);
+
+    const running = (await post('/v1/jobs', { runbook: 'waits' }).expect(201)).body;
+    await waitForStatus(stack, running.id, ['Running']);
+    const refused = await request(stack.baseUrl).delete(`/v1/jobs/${running.id}`).set(auth());
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'JOB_NOT_IN_STATUS']);
+    expect(refused.body.error.message).toContain('it is Running');
+    await request(stack.baseUrl).delete(`/v1/jobs/${running.id}?force=true`).set(auth()).expect(204);
+    expect(await gone(running.id)).toBe(true);
+
+    const queued = (await post('/v1/jobs', { runbook: 'waits', runOn: 'nobody-home' }).expect(201)).body;
+    await waitForStatus(stack, queued.id, ['Queued']);
+    await request(stack.baseUrl).delete(`/v1/jobs/${queued.id}?force=true`).set(auth()).expect(204);
+    expect(await gone(queued.id)).toBe(true);
+    await request(stack.baseUrl).delete(`/v1/jobs/${queued.id}`).set(auth()).expect(404);
   });
 
   it('refuses what the status forbids with 409 naming the status', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { decide, initialState, isRecordableRefusal, recordRefusal, refusableRequestOf } from '@jobledger/domain';
+import { decide, evolve, initialState, isFinalStatus, isRecordableRefusal, recordRefusal, refusableRequestOf } from '@jobledger/domain';
 import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/domain';
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
@@ -48,8 +48,8 @@ export class JobCommandHandler {
   async execute(manager: EntityManager, accountId: string, jobId: string, command: JobCommand, source: CommandSource): Promise<CommandResult> {
     const current = await this.load(manager, accountId, jobId);
     if (source.id && !(await claimEvent(manager, this.schema, source.id))) return { ...current, events: [], duplicate: true };
-    const events = decide(await this.withGroupSettings(manager, command, current.state), current.state);
-    return this.persist(manager, accountId, jobId, current, events, source, command.type === 'SubmitJob' ? command.data : null);
+    const decided = decideWithRemoval(await this.withGroupSettings(manager, command, current.state), current);
+    return this.persist(manager, accountId, jobId, { ...current, removeWhenFinal: decided.removeWhenFinal }, decided.events, source, command.type === 'SubmitJob' ? command.data : null);
   }
 
   /**
@@ -67,16 +67,19 @@ export class JobCommandHandler {
     });
   }
 
-  private async load(manager: EntityManager, accountId: string, jobId: string): Promise<{ state: JobState; view: JobView | null }> {
-    const [row] = await manager.query(`SELECT state, view FROM ${this.schema}.jobs WHERE account_id = $1 AND job_id = $2 FOR UPDATE`, [accountId, jobId]);
-    return { state: row?.state ?? initialState(), view: row?.view ?? null };
+  private async load(manager: EntityManager, accountId: string, jobId: string): Promise<LoadedJob> {
+    const [row] = await manager.query(`SELECT state, view, remove_when_final FROM ${this.schema}.jobs WHERE account_id = $1 AND job_id = $2 FOR UPDATE`, [
+      accountId,
+      jobId,
+    ]);
+    return { state: row?.state ?? initialState(), view: row?.view ?? null, removeWhenFinal: row?.remove_when_final ?? false };
   }
 
   private async persist(
     manager: EntityManager,
     accountId: string,
     jobId: string,
-    current: { state: JobState; view: JobView | null },
+    current: LoadedJob,
     events: JobEvent[],
     source: CommandSource,
     submitted: JobEventData<'JobSubmitted'> | null,
@@ -86,13 +89,14 @@ export class JobCommandHandler {
     // running_since: when this attempt started running, kept while it runs (fair share measures from it).
     const startedAt = events.find((e) => e.type === 'JobStarted')?.data.at ?? null;
     await manager.query(
-      `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since, remove_when_final)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view,
-         running_since = CASE WHEN EXCLUDED.status = 'Running' THEN COALESCE(EXCLUDED.running_since, ${this.schema}.jobs.running_since) END`,
+         running_since = CASE WHEN EXCLUDED.status = 'Running' THEN COALESCE(EXCLUDED.running_since, ${this.schema}.jobs.running_since) END,
+         remove_when_final = EXCLUDED.remove_when_final`,
       [
         accountId, jobId, state.status, submitted?.runOn ?? state.runOn, submitted?.priority ?? 0, submitted?.at ?? new Date().toISOString(),
-        state.worker, JSON.stringify(state), JSON.stringify(view), state.status === 'Running' ? startedAt : null,
+        state.worker, JSON.stringify(state), JSON.stringify(view), state.status === 'Running' ? startedAt : null, current.removeWhenFinal,
       ],
     );
     const envelopes = stampEvents(events, source.context, accountId, jobId);
@@ -109,4 +113,36 @@ export class JobCommandHandler {
     const cancelWhileRunning: boolean = settings?.cancel_while_running ?? WORKER_GROUP_DEFAULTS.cancelWhileRunning;
     return { ...command, data: { ...command.data, cancelWhileRunning } } as JobCommand;
   }
+}
+
+interface LoadedJob {
+  state: JobState;
+  view: JobView | null;
+  /** A forced remove is waiting for the job to be final. */
+  removeWhenFinal: boolean;
+}
+
+/** Where a forced remove has to wait for a running process to end. */
+const REMOVE_AFTER_STOP_FROM: readonly string[] = ['Running', 'Suspending', 'Stopping'];
+
+/**
+ * `decide`, plus the one rule that spans commands: a forced remove of a job with a running
+ * process stops it (SPEC §2: "force stops it first") and removes it in the same transaction
+ * that makes it final, whichever command that is.
+ */
+function decideWithRemoval(command: JobCommand, current: LoadedJob): { events: JobEvent[]; removeWhenFinal: boolean } {
+  let removeWhenFinal = current.removeWhenFinal;
+  let events: JobEvent[];
+  if (command.type === 'RemoveJob' && command.data.force && REMOVE_AFTER_STOP_FROM.includes(current.state.status ?? '')) {
+    const { at, cancelWhileRunning } = command.data;
+    events = current.state.status === 'Stopping' ? [] : decide({ type: 'RequestStop', data: { at, cancelWhileRunning } }, current.state);
+    removeWhenFinal = true;
+  } else {
+    events = decide(command, current.state);
+  }
+  const after = events.reduce(evolve, current.state);
+  if (removeWhenFinal && after.status !== null && isFinalStatus(after.status) && !after.removed) {
+    events = [...events, ...decide({ type: 'RemoveJob', data: { force: true, at: command.data.at } }, after)];
+  }
+  return { events, removeWhenFinal };
 }

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { DomainError } from '@jobledger/domain';
 import type { JobCommand } from '@jobledger/domain';
 import type { JobView } from '@jobledger/events';
@@ -44,8 +44,25 @@ export class JobRequestsController {
     return this.request(id, 'resume', principal, context);
   }
 
-  private async request(id: string, request: Request, principal: Principal, context: EventContext): Promise<JobView> {
-    const command = COMMANDS[request](new Date().toISOString());
+  /**
+   * Remove-Job: a final job leaves the read models (its events stay in the log); with
+   * `force=true` a job that is not final is stopped first and removed once it is.
+   */
+  @Delete()
+  @HttpCode(204)
+  @RequireRole('operator')
+  async remove(@Param('id') id: string, @Query('force') force: string | undefined, @CurrentPrincipal() principal: Principal, @CurrentEventContext() context: EventContext) {
+    if (force !== undefined && force !== 'true' && force !== 'false') {
+      throw new ApiError('VALIDATION_FAILED', 'force must be true or false', [{ field: 'force', rule: 'type', message: 'force must be true or false' }]);
+    }
+    await this.decide(id, { type: 'RemoveJob', data: { force: force === 'true', at: new Date().toISOString() } }, principal, context);
+  }
+
+  private request(id: string, request: Request, principal: Principal, context: EventContext): Promise<JobView> {
+    return this.decide(id, COMMANDS[request](new Date().toISOString()), principal, context);
+  }
+
+  private async decide(id: string, command: JobCommand, principal: Principal, context: EventContext): Promise<JobView> {
     try {
       const { view } = await this.handler.run(principal.accountId, id, command, { context });
       if (!view) throw new ApiError('JOB_NOT_FOUND', `job "${id}" was not found in this account`, { id });

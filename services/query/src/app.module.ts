@@ -7,6 +7,10 @@ import { JobReader } from './jobs/job-reader';
 import { JobWaiter } from './jobs/job-waiter';
 import { JobsController } from './jobs/jobs.controller';
 import { WaitController } from './jobs/wait.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { StatusCountsReader } from './dashboard/status-counts.reader';
+import { HistoryController } from './history/history.controller';
+import { JobHistoryReader } from './history/job-history.reader';
 import { QUERY_MIGRATIONS } from './migrations';
 import { QueryProjector } from './projection/query.projector';
 
@@ -27,8 +31,16 @@ export class QueryModule {
     return {
       module: QueryModule,
       imports: [PlatformModule.forRoot(config, { migrations: QUERY_MIGRATIONS })],
-      controllers: [JobsController, WaitController],
-      providers: [managedConsumerProvider(PROJECTION_CONSUMER), QueryProjector, JobReader, JobWaiter, ProjectionConsumer],
+      controllers: [JobsController, WaitController, HistoryController, DashboardController],
+      providers: [
+        managedConsumerProvider(PROJECTION_CONSUMER),
+        QueryProjector,
+        JobReader,
+        JobWaiter,
+        JobHistoryReader,
+        StatusCountsReader,
+        ProjectionConsumer,
+      ],
     };
   }
 }

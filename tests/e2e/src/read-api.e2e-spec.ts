@@ -87,4 +87,45 @@ describe('the read API: list, receive, wait', () => {
     expect((await post('/v1/jobs/wait', { ids: [quick.id, slow.id], timeoutSeconds: 30 }).expect(200)).body.timedOut).toBe(false);
     await post('/v1/jobs/wait', { ids: [quick.id, 'missing'] }).expect(404);
   });
+
+  it('tells a job’s history: status changes and records in time order, each with its actor', async () => {
+    const job = (await post('/v1/jobs', { runbook: 'three' }).expect(201)).body;
+    await waitForStatus(stack, job.id, ['Completed']);
+    let items: { kind: string; type?: string; status?: string; stream?: string; value?: unknown; actor: { kind: string; id: string } }[] = [];
+    for (let i = 0; i < 30 && items.filter((x) => x.kind === 'record').length < 3; i++) {
+      items = (await get(`/v1/jobs/${job.id}/history`).expect(200)).body.items;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const events = items.filter((x) => x.kind === 'event');
+    expect(events.map((e) => [e.type, e.status])).toEqual([
+      ['JobSubmitted', 'Queued'],
+      ['JobAssigned', 'Starting'],
+      ['JobStarted', 'Running'],
+      ['JobCompleted', 'Completed'],
+    ]);
+    expect(events[0].actor).toMatchObject({ kind: 'apiKey', id: 'bootstrap' });
+    expect(events[1].actor).toEqual({ kind: 'service', id: 'scheduling' });
+    expect(events[2].actor).toMatchObject({ kind: 'service', id: expect.stringMatching(/^execution\//) });
+    expect(items.filter((x) => x.kind === 'record').map((r) => [r.stream, r.value])).toEqual([['Output', 'one'], ['Warning', 'two'], ['Output', 'three']]);
+    const firstPage = (await get(`/v1/jobs/${job.id}/history?limit=2`).expect(200)).body;
+    const secondPage = (await get(`/v1/jobs/${job.id}/history?limit=100&cursor=${firstPage.nextCursor}`).expect(200)).body;
+    expect([...firstPage.items, ...secondPage.items]).toEqual(items);
+    await get('/v1/jobs/nope/history').expect(404);
+  });
+
+  it('counts per hour how many jobs entered each status, rebuilt from the events', async () => {
+    const now = Date.now();
+    const from = new Date(now - 3600_000).toISOString();
+    const to = new Date(now + 3600_000).toISOString();
+    const body = (await get(`/v1/dashboard/status-counts?bucket=hour&from=${from}&to=${to}&runbook=three`).expect(200)).body;
+    expect(body.bucket).toBe('hour');
+    expect(body.series.length).toBeGreaterThanOrEqual(2);
+    const total = (status: string) => body.series.reduce((n: number, b: { counts: Record<string, number> }) => n + b.counts[status], 0);
+    const completedThree = (await get('/v1/jobs?runbook=three&status=Completed&limit=1000').expect(200)).body.items.length;
+    expect(total('Completed')).toBe(completedThree);
+    expect(total('Queued')).toBeGreaterThanOrEqual(completedThree);
+    expect(Object.keys(body.series[0].counts)).toHaveLength(12);
+    const bad = await get('/v1/dashboard/status-counts?bucket=week');
+    expect([bad.status, bad.body.error.details[0].field]).toEqual([400, 'bucket']);
+  });
 });

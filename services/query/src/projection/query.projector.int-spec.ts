@@ -53,7 +53,14 @@ describe('QueryProjector against Postgres', () => {
     await projector.project(events);
     const view = await reader.job('acct-a', 'j-twice');
     const output = await reader.output('acct-a', 'j-twice', 0, [], 100);
+    const timeline = async () => [
+      await db.dataSource.query(`SELECT event_id, type, status FROM ${projector.schema}.job_history WHERE job_id = 'j-twice' ORDER BY time, event_id`),
+      await db.dataSource.query(`SELECT status, count(*)::int AS n FROM ${projector.schema}.status_entries GROUP BY status ORDER BY status`),
+    ];
+    const before = await timeline();
     await projector.project(events);
+    expect(await timeline()).toEqual(before);
+    expect(before[0]).toHaveLength(4);
     expect(await reader.job('acct-a', 'j-twice')).toEqual(view);
     expect(await reader.output('acct-a', 'j-twice', 0, [], 100)).toEqual(output);
     expect(output.map((r) => r.seq)).toEqual([1, 2]);

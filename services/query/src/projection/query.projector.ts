@@ -7,6 +7,7 @@ import type { AnyEnvelope, JobView, OutputRecord, RunbookPublishedData } from '@
 import { PLATFORM_CONFIG, claimEvent, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
 import { evolveJobView } from '@jobledger/events';
+import { forgetJob, recordTimeline } from './job-timeline';
 
 const JOB_TYPES = new Set<string>(JOB_EVENT_TYPES);
 
@@ -42,7 +43,7 @@ export class QueryProjector {
         [envelope.accountId, d.name, d.version, d.runtime, d.source, d.sha256, d.runOn, d.description, d.at],
       );
     } else if (envelope.type === 'JobOutputRecorded' && envelope.jobId) {
-      await this.applyOutput(manager, envelope.accountId, envelope.jobId, (envelope.data as { records: OutputRecord[] }).records);
+      await this.applyOutput(manager, envelope, (envelope.data as { records: OutputRecord[] }).records);
     } else if (JOB_TYPES.has(envelope.type) && envelope.jobId) {
       await this.applyJobEvent(manager, envelope);
     }
@@ -51,12 +52,14 @@ export class QueryProjector {
   private async applyJobEvent(manager: EntityManager, envelope: AnyEnvelope): Promise<void> {
     const [row] = await manager.query(`SELECT view, state FROM ${this.schema}.jobs WHERE account_id = $1 AND id = $2 FOR UPDATE`, [envelope.accountId, envelope.jobId]);
     const event = { type: envelope.type, data: envelope.data } as JobEvent;
-    const { view, state } = evolveJobView((row?.view as JobView | undefined) ?? null, (row?.state as JobState | undefined) ?? initialState(), event, envelope.occurredAt);
+    const before = (row?.state as JobState | undefined) ?? initialState();
+    const { view, state } = evolveJobView((row?.view as JobView | undefined) ?? null, before, event, envelope.occurredAt);
     if (!view) return;
     if (state.removed) {
-      await manager.query(`DELETE FROM ${this.schema}.jobs WHERE account_id = $1 AND id = $2`, [envelope.accountId, envelope.jobId]);
+      await forgetJob(manager, this.schema, envelope.accountId, envelope.jobId as string);
       return;
     }
+    await recordTimeline(manager, this.schema, envelope, view.runbook, before.status, view.status);
     await manager.query(
       `INSERT INTO ${this.schema}.jobs (account_id, id, view, state, status, runbook, last_modified_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status, last_modified_at = EXCLUDED.last_modified_at`,
@@ -66,15 +69,18 @@ export class QueryProjector {
     await manager.query(`SELECT pg_notify($1, $2)`, [jobChangesChannel(this.schema), JSON.stringify([envelope.accountId, envelope.jobId])]);
   }
 
-  private async applyOutput(manager: EntityManager, accountId: string, jobId: string, records: OutputRecord[]): Promise<void> {
+  private async applyOutput(manager: EntityManager, envelope: AnyEnvelope, records: OutputRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const params: unknown[] = [accountId, jobId];
+    const params: unknown[] = [envelope.accountId, envelope.jobId, JSON.stringify(envelope.actor)];
     const rows = records.map((r, i) => {
       params.push(r.seq, r.stream, r.time, JSON.stringify(r.value ?? null));
-      const b = 2 + i * 4;
-      return `($1, $2, $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb)`;
+      const b = 3 + i * 4;
+      return `($1, $2, $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $3::jsonb)`;
     });
-    await manager.query(`INSERT INTO ${this.schema}.job_output (account_id, job_id, seq, stream, time, value) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`, params);
+    await manager.query(
+      `INSERT INTO ${this.schema}.job_output (account_id, job_id, seq, stream, time, value, actor) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`,
+      params,
+    );
   }
 }
 

@@ -11,6 +11,7 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { StatusCountsReader } from './dashboard/status-counts.reader';
 import { HistoryController } from './history/history.controller';
 import { JobHistoryReader } from './history/job-history.reader';
+import { EventsStreamController } from './stream/events-stream.controller';
 import { QUERY_MIGRATIONS } from './migrations';
 import { QueryProjector } from './projection/query.projector';
 
@@ -31,7 +32,7 @@ export class QueryModule {
     return {
       module: QueryModule,
       imports: [PlatformModule.forRoot(config, { migrations: QUERY_MIGRATIONS })],
-      controllers: [JobsController, WaitController, HistoryController, DashboardController],
+      controllers: [JobsController, WaitController, HistoryController, DashboardController, EventsStreamController],
       providers: [
         managedConsumerProvider(PROJECTION_CONSUMER),
         QueryProjector,

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import request from 'supertest';
 import { startStack, waitForStatus } from './stack';
 import type { Stack } from './stack';
@@ -128,4 +129,39 @@ describe('the read API: list, receive, wait', () => {
     const bad = await get('/v1/dashboard/status-counts?bucket=week');
     expect([bad.status, bad.body.error.details[0].field]).toEqual([400, 'bucket']);
   });
+
+  it('streams the account’s job changes as server-sent events', async () => {
+    const events: { type: string; data: { id?: string; status?: string } }[] = [];
+    const received = new Promise<void>((resolve, reject) => {
+      const req = httpGet(`${stack.baseUrl}/v1/events/stream`, { headers: auth() }, (res) => {
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toContain('text/event-stream');
+        let buffer = '';
+        res.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString();
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const type = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+            const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}');
+            events.push({ type, data });
+            if (type === 'ready') post('/v1/jobs', { runbook: 'three', id: 'streamed' }).expect(201).then(undefined, reject);
+            if (type === 'job' && data.id === 'streamed' && data.status === 'Completed') {
+              req.destroy();
+              resolve();
+            }
+          }
+        });
+      });
+      req.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+    });
+    await received;
+    const statuses = events.filter((e) => e.type === 'job' && e.data.id === 'streamed').map((e) => e.data.status);
+    // Each event carries the job as it is when read: a burst of changes may come as one.
+    const order = ['Queued', 'Starting', 'Running', 'Completed'];
+    expect(statuses.at(-1)).toBe('Completed');
+    expect(statuses.map((s) => order.indexOf(s as string))).toEqual([...statuses.map((s) => order.indexOf(s as string))].sort((a, b) => a - b));
+    const noKey = await request(stack.baseUrl).get('/v1/events/stream');
+    expect(noKey.status).toBe(401);
+  }, 30_000);
 });

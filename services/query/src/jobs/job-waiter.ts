@@ -13,6 +13,7 @@ import { QueryProjector, jobChangesChannel } from '../projection/query.projector
 @Injectable()
 export class JobWaiter implements OnApplicationShutdown {
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<(jobId: string) => void>>();
   private client: PoolClient | undefined;
   private closed = false;
 
@@ -42,6 +43,17 @@ export class JobWaiter implements OnApplicationShutdown {
     });
   }
 
+  /** Calls `onChange` with the id of every job of the account that changes, until unsubscribed. */
+  watch(accountId: string, onChange: (jobId: string) => void): () => void {
+    const set = this.watchers.get(accountId) ?? new Set();
+    set.add(onChange);
+    this.watchers.set(accountId, set);
+    return () => {
+      set.delete(onChange);
+      if (set.size === 0) this.watchers.delete(accountId);
+    };
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     this.client?.release(true);
@@ -52,7 +64,10 @@ export class JobWaiter implements OnApplicationShutdown {
     const driver = this.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } };
     const client = await retryUntilDone('listening for job changes', () => driver.master.connect(), log);
     client.on('notification', (message) => {
-      for (const wake of [...(this.waiters.get(message.payload ?? '') ?? [])]) wake();
+      const payload = message.payload ?? '';
+      for (const wake of [...(this.waiters.get(payload) ?? [])]) wake();
+      const [accountId, jobId] = JSON.parse(payload) as [string, string];
+      for (const onChange of [...(this.watchers.get(accountId) ?? [])]) onChange(jobId);
     });
     client.on('error', (error) => {
       this.logger.warn('job-change listener lost its connection; reconnecting', { error: error.message });

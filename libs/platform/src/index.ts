@@ -31,3 +31,4 @@ export { ManagedConsumer } from './events/managed-consumer';
 export type { ConsumeSettings, Decoded, DecodedBatchHandler, DecodedEvent } from './events/managed-consumer';
 export { managedConsumerProvider } from './events/managed-consumer.provider';
 export { commandMessage } from './events/command-stamp';
+export { Metrics } from './metrics/metrics';

@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller';
 import { Infrastructure } from './lifecycle/infrastructure';
 import { JsonLogger } from './logging/json-logger';
 import { SharedProducer } from './events/shared-producer';
+import { Metrics } from './metrics/metrics';
 
 export const PLATFORM_CONFIG = Symbol('PLATFORM_CONFIG');
 export const EVENT_BUS = Symbol('EVENT_BUS');
@@ -62,6 +63,7 @@ export class PlatformModule {
         { provide: DataSource, useValue: dataSource },
         { provide: EVENT_BUS, useValue: bus },
         { provide: SharedProducer, useFactory: () => new SharedProducer(bus) },
+        { provide: Metrics, useValue: new Metrics() },
         { provide: Infrastructure, useFactory: () => new Infrastructure(config, dataSource, bus, logger) },
         {
           provide: APP_GUARD,
@@ -69,7 +71,7 @@ export class PlatformModule {
           inject: [Reflector],
         },
       ],
-      exports: [PLATFORM_CONFIG, JsonLogger, DataSource, EVENT_BUS, SharedProducer, Infrastructure],
+      exports: [PLATFORM_CONFIG, JsonLogger, DataSource, EVENT_BUS, SharedProducer, Infrastructure, Metrics],
     };
   }
 }

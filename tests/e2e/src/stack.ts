@@ -16,6 +16,10 @@ export interface Stack {
   adminKey: string;
   prefix: string;
   logs: Map<string, string[]>;
+  /** Every topic of this stack starts with it. */
+  topicPrefix: string;
+  /** Each service's own URL (for what the gateway does not route, like /metrics). */
+  urls: Record<string, string>;
   /** The execution workers' ids, in start order. */
   workerIds: string[];
   /** Sends a signal to one execution worker (e.g. SIGKILL, to lose it) and waits for it to exit. */
@@ -126,7 +130,8 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}, options: Stac
     if (!child) throw new Error(`no worker ${workerId}`);
     if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => (child.once('exit', resolve), child.kill(signal)));
   };
-  return { baseUrl, adminKey, prefix, logs, workerIds: [...workers.keys()], killWorker, stop };
+  const urls = Object.fromEntries([...SERVICES, 'gateway'].map((s) => [s, url(s)]));
+  return { baseUrl, adminKey, prefix, topicPrefix: String(base.JOBLEDGER_TOPIC_PREFIX), urls, logs, workerIds: [...workers.keys()], killWorker, stop };
 }
 
 /** Polls GET /v1/jobs/{id} until the job is in one of `statuses`. */

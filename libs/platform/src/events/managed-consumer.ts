@@ -5,6 +5,7 @@ import type { PlatformConfig } from '../config/platform-config';
 import type { Infrastructure } from '../lifecycle/infrastructure';
 import type { JsonLogger } from '../logging/json-logger';
 import type { SharedProducer } from './shared-producer';
+import type { Metrics } from '../metrics/metrics';
 
 export interface Decoded<E> {
   envelope: E;
@@ -36,7 +37,12 @@ export class ManagedConsumer {
     private readonly infra: Infrastructure,
     private readonly config: PlatformConfig,
     private readonly logger: JsonLogger,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.countDeadLetter = metrics.counter('jobledger_dead_letters_total', 'Events no consumer could read, sent to the dead-letter topic.');
+  }
+
+  private readonly countDeadLetter: (labels: Record<string, string>) => void;
 
   /** Starts once Kafka and Postgres answer; `group` is prefixed like the topics, so tests stay apart. */
   startWhenReady<E = AnyEnvelope>(group: string, topics: string[], handler: DecodedBatchHandler<E>, settings: ConsumeSettings<E> = {}): void {
@@ -78,5 +84,6 @@ export class ManagedConsumer {
     };
     const producer = await this.producer.get();
     await producer.send([{ topic: topicNames(this.config.topicPrefix).deadLetter, key: message.key ?? 'unknown', value: JSON.stringify(record) }]);
+    this.countDeadLetter({ group: groupId, reason: error.reason });
   }
 }

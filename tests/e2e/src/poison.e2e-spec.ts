@@ -19,7 +19,7 @@ describe('poison events, end to end', () => {
     await stack?.stop();
   }, 60_000);
 
-  it('sends unreadable events to the dead-letter topic with the reason and original bytes, counts them, and goes on', async () => {
+  it('sends unreadable events, and events a projection fails on, to the dead-letter topic with the reason and original bytes, counts them, and goes on', async () => {
     const topics = topicNames(stack.topicPrefix);
     const bus = createKafkajsEventBus({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'e2e-poison', log: () => undefined });
     const producer = await bus.producer();
@@ -27,9 +27,16 @@ describe('poison events, end to end', () => {
       id: randomUUID(), type: 'JobTeleported', schemaVersion: 1, accountId: 'default', jobId: 'poison-2', occurredAt: new Date().toISOString(),
       actor: { kind: 'service', id: 'e2e' }, correlationId: 'c', causationId: 'c', data: {},
     });
+    // Readable, but no projection can store a seq that is not a number.
+    const failsInProjection = JSON.stringify({
+      id: randomUUID(), type: 'JobOutputRecorded', schemaVersion: 1, accountId: 'default', jobId: 'poison-3', occurredAt: new Date().toISOString(),
+      actor: { kind: 'service', id: 'e2e' }, correlationId: 'c', causationId: 'c',
+      data: { attempt: 1, records: [{ seq: 'not-a-number', stream: 'Output', time: new Date().toISOString(), value: 1 }] },
+    });
     await producer.send([
       { topic: topics.jobEvents, key: 'poison-1', value: 'this is not JSON' },
       { topic: topics.jobEvents, key: 'poison-2', value: unknownType },
+      { topic: topics.jobOutput, key: 'poison-3', value: failsInProjection },
     ]);
     await producer.disconnect();
 
@@ -42,12 +49,13 @@ describe('poison events, end to end', () => {
       void consumer.start({ topics: [topics.deadLetter] }, async (batch) => {
         dead.push(...batch.messages);
         const groups = dead.map((m) => JSON.parse(String(m.value)).consumerGroup as string);
-        if (groups.filter((g) => g.endsWith('query.projection')).length >= 2) resolve();
+        if (groups.filter((g) => g.endsWith('query.projection')).length >= 3) resolve();
       });
     });
     await consumer.stop();
     const queryDead = dead.map((m) => JSON.parse(String(m.value))).filter((r) => r.consumerGroup.endsWith('query.projection'));
-    expect(queryDead.map((r) => r.reason).sort()).toEqual(['UNKNOWN_TYPE', 'UNPARSEABLE']);
+    expect(queryDead.map((r) => r.reason).sort()).toEqual(['PROJECTION_FAILED', 'UNKNOWN_TYPE', 'UNPARSEABLE']);
+    expect(queryDead.find((r) => r.reason === 'PROJECTION_FAILED')).toMatchObject({ source: { topic: topics.jobOutput, key: 'poison-3' }, message: expect.stringContaining('integer') });
     const unparseable = queryDead.find((r) => r.reason === 'UNPARSEABLE');
     expect(Buffer.from(unparseable.originalBase64, 'base64').toString()).toBe('this is not JSON');
     expect(unparseable.source).toMatchObject({ topic: topics.jobEvents, key: 'poison-1' });

@@ -3,7 +3,9 @@ export type InvalidEventReason =
   | 'INVALID_ENVELOPE'
   | 'UNKNOWN_TYPE'
   | 'UNSUPPORTED_VERSION'
-  | 'INVALID_DATA';
+  | 'INVALID_DATA'
+  /** Readable, but its consumer failed on it with an error no retry can fix. */
+  | 'PROJECTION_FAILED';
 
 /** An event that no retry can fix: it goes to the dead-letter topic with this reason. */
 export class InvalidEventError extends Error {

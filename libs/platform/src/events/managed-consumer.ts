@@ -60,10 +60,32 @@ export class ManagedConsumer {
             await this.deadLetter(groupId, message, error);
           }
         }
-        if (events.length > 0) await handler(events);
+        if (events.length > 0) await this.handle(groupId, events, handler);
       });
       this.logger.info('consuming', { groupId, topics });
     });
+  }
+
+  /**
+   * Hands the batch over. When it fails for a reason no retry can fix, the events are handed
+   * over one by one (handlers are idempotent), and the one that still fails is dead-lettered;
+   * a transient failure (database or broker away) redelivers the batch instead.
+   */
+  private async handle<E>(groupId: string, events: Decoded<E>[], handler: DecodedBatchHandler<E>): Promise<void> {
+    try {
+      await handler(events);
+      return;
+    } catch (error) {
+      if (isTransient(error) || events.length === 0) throw error;
+    }
+    for (const event of events) {
+      try {
+        await handler([event]);
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        await this.deadLetter(groupId, event.message, new InvalidEventError('PROJECTION_FAILED', (error as Error).message));
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -86,4 +108,17 @@ export class ManagedConsumer {
     await producer.send([{ topic: topicNames(this.config.topicPrefix).deadLetter, key: message.key ?? 'unknown', value: JSON.stringify(record) }]);
     this.countDeadLetter({ group: groupId, reason: error.reason });
   }
+}
+
+/** Postgres connection, resource and shutdown classes, network errors and broker errors pass with time. */
+const TRANSIENT_SQLSTATE = /^(08|53|57P|58)/;
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof code === 'string' && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_CODES.has(code))) return true;
+  if (typeof name === 'string' && name.startsWith('KafkaJS')) return true;
+  // TypeORM/pg report a lost pool or connection in the message only.
+  return typeof message === 'string' && /connection (terminated|refused|timeout)|Connection terminated|timeout exceeded when trying to connect/i.test(message);
 }

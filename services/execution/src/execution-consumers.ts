@@ -35,6 +35,6 @@ export class ExecutionConsumers {
         else if (envelope.occurredAt >= startedAt && (envelope.data as { worker: string }).worker === config.workerId) executor.accept(envelope);
       }
     });
-    heartbeat.start(heartbeat.whenInfraReady, () => executor.running(), () => executor.fence());
+    heartbeat.start(() => executor.running(), () => executor.fence());
   }
 }

@@ -25,14 +25,14 @@ export class Heartbeat implements OnApplicationShutdown {
   }
 
   /**
-   * Starts beating once `ready` resolves (the worker listens for assignments by then). When no
+   * Starts beating once Kafka and Postgres answer (the worker listens for assignments by then). When no
    * heartbeat got through for 3/4 of the worker timeout, `fence` ends the worker's runs: the
    * schedulers are about to hand its jobs to other workers.
    */
-  start(ready: Promise<void>, running: () => string[], fence: () => void): void {
+  start(running: () => string[], fence: () => void): void {
     this.running = running;
     this.fence = fence;
-    void ready.then(() => {
+    void this.infra.whenReady().then(() => {
       this.lastBeatAt = Date.now();
       void this.beat();
       this.timer = setInterval(() => void this.beat(), this.config.heartbeatMs);
@@ -60,9 +60,5 @@ export class Heartbeat implements OnApplicationShutdown {
       this.logger.warn('heartbeat not sent', { workerId, error: (error as Error).message });
       if (Date.now() - this.lastBeatAt > this.config.workerTimeoutMs * 0.75) this.fence();
     }
-  }
-
-  get whenInfraReady(): Promise<void> {
-    return this.infra.whenReady();
   }
 }

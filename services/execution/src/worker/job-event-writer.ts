@@ -30,14 +30,17 @@ export class JobEventWriter {
   }
 
   async publish(events: DomainEvent[], context: EventContext, accountId: string, jobId?: string): Promise<void> {
-    const topics = topicNames(this.config.topicPrefix);
-    await this.sendWithRetry(stampEvents(events, context, accountId, jobId).map((e) => toOutbound(e, topics)), jobId, accountId);
+    await this.sendWithRetry(this.messages(events, context, accountId, jobId), jobId, accountId);
   }
 
   /** One try, for messages that are soon out of date anyway (heartbeats). */
   async publishOnce(events: DomainEvent[], context: EventContext, accountId: string): Promise<void> {
+    await (await this.producer.get()).send(this.messages(events, context, accountId));
+  }
+
+  private messages(events: DomainEvent[], context: EventContext, accountId: string, jobId?: string): OutboundMessage[] {
     const topics = topicNames(this.config.topicPrefix);
-    await (await this.producer.get()).send(stampEvents(events, context, accountId).map((e) => toOutbound(e, topics)));
+    return stampEvents(events, context, accountId, jobId).map((e) => toOutbound(e, topics));
   }
 
   /** Retries while Kafka is away; an error Kafka says no retry can fix (e.g. a message too large) is thrown. */

@@ -3,6 +3,7 @@ import { STREAM_NAMES } from '@jobledger/events';
 import type { JobView, StreamName } from '@jobledger/events';
 import { ApiError, CurrentPrincipal } from '@jobledger/platform';
 import type { Principal } from '@jobledger/platform';
+import { parseIntParam } from './int-param';
 import { JobReader } from './job-reader';
 import { parseListJobsQuery } from './list-jobs.query';
 
@@ -65,13 +66,4 @@ export class JobsController {
     const records = await this.reader.output(principal.accountId, id, afterSeq, streams as StreamName[], pageSize);
     return { records, nextAfter: records.length > 0 ? records[records.length - 1].seq : afterSeq };
   }
-}
-
-function parseIntParam(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ApiError('VALIDATION_FAILED', `${name} must be an integer from ${min} to ${max}`, [{ field: name, rule: 'range', message: `${name} must be an integer from ${min} to ${max}` }]);
-  }
-  return value;
 }

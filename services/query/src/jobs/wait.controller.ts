@@ -4,6 +4,7 @@ import { isFinalStatus } from '@jobledger/domain';
 import type { JobView } from '@jobledger/events';
 import { ApiError, CurrentPrincipal, v, validateBody } from '@jobledger/platform';
 import type { Principal } from '@jobledger/platform';
+import { parseIntParam } from './int-param';
 import { JobReader } from './job-reader';
 import { JobWaiter } from './job-waiter';
 
@@ -33,7 +34,7 @@ export class WaitController {
 
   @Get(':id/wait')
   async waitOne(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Query('timeoutSeconds') timeoutSeconds?: string) {
-    const [job] = (await this.waitFor(principal.accountId, [id], false, parseTimeout(timeoutSeconds))).items;
+    const [job] = (await this.waitFor(principal.accountId, [id], false, parseIntParam('timeoutSeconds', timeoutSeconds, DEFAULT_WAIT_SECONDS, 0, MAX_WAIT_SECONDS))).items;
     return job;
   }
 
@@ -67,16 +68,6 @@ export class WaitController {
       await Promise.race(pending.map((j) => this.waiter.changed(accountId, j.id, Math.min(left, RECHECK_MS))));
     }
   }
-}
-
-function parseTimeout(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_WAIT_SECONDS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > MAX_WAIT_SECONDS) {
-    const message = `timeoutSeconds must be an integer from 0 to ${MAX_WAIT_SECONDS}`;
-    throw new ApiError('VALIDATION_FAILED', message, [{ field: 'timeoutSeconds', rule: 'range', message }]);
-  }
-  return value;
 }
 
 function notFoundAsNull(error: unknown): null {

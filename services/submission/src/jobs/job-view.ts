@@ -1,30 +1,11 @@
+import { initialState } from '@jobledger/domain';
 import type { JobEventData } from '@jobledger/domain';
+import { evolveJobView } from '@jobledger/events';
 import type { JobView } from '@jobledger/events';
 
-/** The job as it stands right after submission: Queued, nothing run yet. */
+/** The job as it stands right after submission: the fold of its JobSubmitted, as every read model folds it. */
 export function submittedJobView(submitted: JobEventData<'JobSubmitted'>): JobView {
-  return {
-    id: submitted.jobId,
-    name: submitted.name,
-    runbook: submitted.runbook.name,
-    runbookVersion: submitted.runbook.version,
-    parameters: submitted.parameters,
-    status: 'Queued',
-    reason: null,
-    worker: null,
-    runOn: submitted.runOn,
-    priority: submitted.priority,
-    tags: submitted.tags,
-    errorAction: submitted.errorAction,
-    attempt: 0,
-    createdAt: submitted.at,
-    startedAt: null,
-    endedAt: null,
-    lastModifiedAt: submitted.at,
-    lastCheckpointAt: null,
-    fairShareUnloads: 0,
-    hasMoreData: false,
-    costEstimate: null,
-    cost: null,
-  };
+  const { view } = evolveJobView(null, initialState(), { type: 'JobSubmitted', data: submitted }, submitted.at);
+  if (!view) throw new Error('a JobSubmitted always yields a view');
+  return view;
 }

@@ -6,6 +6,9 @@ export type {
   EventProducer,
   InboundBatch,
   InboundMessage,
+  LogReader,
+  PartitionOffset,
+  PositionStore,
   OutboundMessage,
   TopicAdmin,
 } from './port/event-bus.port';

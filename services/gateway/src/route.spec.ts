@@ -16,8 +16,8 @@ describe('routeFor', () => {
     ['GET', '/v1/jobs/j1/output?after=3', 'query'],
     ['POST', '/v1/jobs/j1/receive', 'query'],
     ['POST', '/v1/jobs/wait', 'query'],
-    ['GET', '/v1/workers', 'scheduling'],
-    ['GET', '/v1/worker-groups', 'scheduling'],
+    ['GET', '/v1/workers', 'query'],
+    ['GET', '/v1/worker-groups', 'query'],
     ['GET', '/readyz', 'query'],
   ])('sends %s %s to %s', (method, path, upstream) => {
     expect(routeFor(method, path)).toBe(upstream);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit, migrateAndExit } from '@jobledger/platform';
 import { readQueryConfig } from './config';
-import { QUERY_MIGRATIONS } from './migrations';
+import { READ_MODEL_MIGRATIONS } from '@jobledger/read-model';
 
-void migrateAndExit(loadConfigOrExit(() => readQueryConfig()), { migrations: QUERY_MIGRATIONS });
+void migrateAndExit(loadConfigOrExit(() => readQueryConfig()), { migrations: READ_MODEL_MIGRATIONS });

@@ -9,8 +9,6 @@ import { JobRequestsController } from './jobs/job-requests.controller';
 import { SCHEDULING_MIGRATIONS } from './migrations';
 import { JOB_COMMANDS_CONSUMER, SchedulingConsumers, WORKER_EVENTS_CONSUMER } from './scheduling-consumers';
 import { WorkerRegistry } from './workers/worker-registry';
-import { WorkersController } from './workers/workers.controller';
-import { WorkerGroupsController } from './workers/worker-groups.controller';
 
 /** Each job's single writer: decides every command on the job, queues jobs, tracks live workers and assigns jobs to free slots. */
 @Module({})
@@ -19,7 +17,7 @@ export class SchedulingModule {
     return {
       module: SchedulingModule,
       imports: [PlatformModule.forRoot(config, { migrations: SCHEDULING_MIGRATIONS })],
-      controllers: [WorkersController, WorkerGroupsController, JobRequestsController],
+      controllers: [JobRequestsController],
       providers: [
         outboxRelayProvider(),
         managedConsumerProvider(JOB_COMMANDS_CONSUMER),

@@ -1,11 +1,19 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type { BatchHandler, ConsumeOptions, EventConsumer, InboundMessage } from '../port/event-bus.port';
+import type { BatchHandler, ConsumeOptions, EventConsumer, InboundMessage, PositionStore } from '../port/event-bus.port';
 import type { LogSink } from './kafkajs-logger';
 
 const MAX_BACKOFF_MS = 5_000;
 
+interface Position {
+  next: bigint | null;
+  /** A seek to `next` was just asked for: the next batch starts where the log really resumes. */
+  afterSeek: boolean;
+}
+
 export class KafkajsConsumer implements EventConsumer {
   private stopping = false;
+  /** Per `topic:partition`, loaded from the PositionStore after each (re)assignment. */
+  private readonly positions = new Map<string, Position>();
 
   constructor(
     private readonly consumer: Consumer,
@@ -14,12 +22,25 @@ export class KafkajsConsumer implements EventConsumer {
   ) {}
 
   async start(options: ConsumeOptions, handler: BatchHandler): Promise<void> {
+    const store = options.positions;
+    // Another member may have moved a partition on while it was not ours: move to the store's position after each join.
+    if (store) {
+      this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+        this.positions.clear();
+        void this.seekToStore(payload.memberAssignment, store).catch((error: Error) =>
+          this.log('error', 'could not read the stored positions; they are read again with the next batch', { groupId: this.groupId, error: error.message }),
+        );
+      });
+    }
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+    await this.consumer.subscribe({ topics: options.topics, fromBeginning: store ? true : (options.fromBeginning ?? true) });
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: false,
-      eachBatch: (payload) => this.deliver(payload, handler),
+      eachBatch: async (payload) => {
+        const messages = store ? await this.alignToStore(payload, store) : payload.batch.messages;
+        if (messages) await this.deliver(payload, messages, handler);
+      },
     });
   }
 
@@ -28,12 +49,48 @@ export class KafkajsConsumer implements EventConsumer {
     await this.consumer.disconnect();
   }
 
+  private async seekToStore(assignment: Record<string, number[]>, store: PositionStore): Promise<void> {
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) {
+        const stored = await store.nextOffset(topic, partition);
+        this.positions.set(`${topic}:${partition}`, { next: stored === null ? null : BigInt(stored), afterSeek: true });
+        this.consumer.seek({ topic, partition, offset: stored ?? '-2' });
+      }
+    }
+  }
+
+  /**
+   * The batch's messages from the stored position on; null when the batch starts past it (a
+   * seek to the stored position is under way and this batch is dropped).
+   */
+  private async alignToStore(payload: EachBatchPayload, store: PositionStore): Promise<KafkaMessage[] | null> {
+    const { batch } = payload;
+    if (payload.isStale()) return null;
+    const key = `${batch.topic}:${batch.partition}`;
+    let position = this.positions.get(key);
+    if (!position) {
+      const stored = await store.nextOffset(batch.topic, batch.partition);
+      position = { next: stored === null ? null : BigInt(stored), afterSeek: false };
+      this.positions.set(key, position);
+    }
+    const first = BigInt(batch.firstOffset() ?? batch.lastOffset());
+    const expected = position.next ?? 0n;
+    if (first > expected && !position.afterSeek) {
+      position.afterSeek = true;
+      this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: position.next === null ? '-2' : String(expected) });
+      return null;
+    }
+    position.afterSeek = false;
+    return batch.messages.filter((m) => BigInt(m.offset) >= expected);
+  }
+
   /** Redelivers the same batch until the handler succeeds or this consumer loses the partition. */
-  private async deliver(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+  private async deliver(payload: EachBatchPayload, batchMessages: KafkaMessage[], handler: BatchHandler): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
-    const messages = batch.messages.map((m) => toInbound(batch.topic, batch.partition, m));
+    const messages = batchMessages.map((m) => toInbound(batch.topic, batch.partition, m));
     for (let attempt = 1; ; attempt++) {
+      if (messages.length === 0) break;
       if (this.stopping || !payload.isRunning() || payload.isStale()) return;
       try {
         await handler({ topic: batch.topic, partition: batch.partition, messages, heartbeat: payload.heartbeat });
@@ -54,6 +111,8 @@ export class KafkajsConsumer implements EventConsumer {
       }
     }
     const last = batch.lastOffset();
+    const position = this.positions.get(`${batch.topic}:${batch.partition}`);
+    if (position) position.next = BigInt(last) + 1n;
     payload.resolveOffset(last);
     await payload.commitOffsetsIfNecessary({
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
@@ -61,7 +120,7 @@ export class KafkajsConsumer implements EventConsumer {
   }
 }
 
-function toInbound(topic: string, partition: number, m: KafkaMessage): InboundMessage {
+export function toInbound(topic: string, partition: number, m: KafkaMessage): InboundMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(m.headers ?? {})) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? String(value[0]) : String(value);

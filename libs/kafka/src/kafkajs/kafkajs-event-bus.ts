@@ -1,7 +1,8 @@
 import { Kafka, Partitioners } from 'kafkajs';
-import type { EventBus, EventConsumer, EventProducer, TopicAdmin } from '../port/event-bus.port';
+import type { EventBus, EventConsumer, EventProducer, LogReader, TopicAdmin } from '../port/event-bus.port';
 import { KafkajsAdmin } from './kafkajs-admin';
 import { KafkajsConsumer } from './kafkajs-consumer';
+import { KafkajsLogReader } from './kafkajs-log-reader';
 import { kafkajsLogCreator } from './kafkajs-logger';
 import type { LogSink } from './kafkajs-logger';
 import { KafkajsProducer } from './kafkajs-producer';
@@ -48,6 +49,9 @@ export function createKafkajsEventBus(settings: KafkaSettings): EventBus {
       const admin = kafka.admin();
       await admin.connect();
       return new KafkajsAdmin(admin);
+    },
+    reader(): LogReader {
+      return new KafkajsLogReader(kafka);
     },
   };
 }

@@ -42,10 +42,27 @@ export interface InboundBatch {
 
 export type BatchHandler = (batch: InboundBatch) => Promise<void>;
 
+/**
+ * Where a consumer's position is kept when it is not Kafka's committed offsets — typically a
+ * projection's own table, written in the same transaction as the projection.
+ */
+export interface PositionStore {
+  /** The next offset to hand over for the partition, or null to start at its beginning. */
+  nextOffset(topic: string, partition: number): Promise<string | null>;
+}
+
 export interface ConsumeOptions {
   topics: string[];
-  /** Where a group with no committed offset starts. @default true */
+  /** Where a group with no committed offset starts. Ignored with `positions`. @default true */
   fromBeginning?: boolean;
+  /**
+   * When given, the store decides where every partition resumes, whatever Kafka has committed:
+   * after each (re)assignment the consumer moves to the stored offset (the partition's beginning
+   * when none), and no batch reaches the handler with a message before it, or with a gap after
+   * it that the log itself does not have. The handler stores the position of the messages it was
+   * given together with their effects.
+   */
+  positions?: PositionStore;
 }
 
 /**
@@ -58,6 +75,27 @@ export interface ConsumeOptions {
 export interface EventConsumer {
   start(options: ConsumeOptions, handler: BatchHandler): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** An offset as a decimal string (Kafka offsets are 64-bit). */
+  offset: string;
+}
+
+/**
+ * Reads a finished stretch of the log, outside any service's consumer group: for audits and
+ * rebuilds. Contract: `read` hands every message of each given partition from its beginning up to
+ * (not including) the given offset to the handler, in offset order per partition, and resolves
+ * once all of them were handed over; it commits nothing and leaves no consumer group behind.
+ */
+export interface LogReader {
+  /** The next offset to be written to each partition of the topics: the end of the log right now. */
+  endOffsets(topics: string[]): Promise<PartitionOffset[]>;
+  /** The first offset each partition still holds: above 0 once retention has deleted its beginning. */
+  startOffsets(topics: string[]): Promise<PartitionOffset[]>;
+  read(until: PartitionOffset[], handler: BatchHandler): Promise<void>;
 }
 
 export interface TopicAdmin {
@@ -73,4 +111,5 @@ export interface EventBus {
   producer(): Promise<EventProducer>;
   consumer(groupId: string): EventConsumer;
   admin(): Promise<TopicAdmin>;
+  reader(): LogReader;
 }

@@ -1,11 +1,13 @@
 import { InvalidEventError, decodeEvent, topicNames } from '@jobledger/events';
 import type { AnyEnvelope } from '@jobledger/events';
-import type { EventBus, EventConsumer, InboundMessage } from '@jobledger/kafka';
+import type { EventBus, EventConsumer, InboundBatch, InboundMessage } from '@jobledger/kafka';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { PlatformConfig } from '../config/platform-config';
 import type { Infrastructure } from '../lifecycle/infrastructure';
 import type { JsonLogger } from '../logging/json-logger';
 import type { SharedProducer } from './shared-producer';
 import type { Metrics } from '../metrics/metrics';
+import { ProjectionPositions } from './projection-positions';
 
 export interface Decoded<E> {
   envelope: E;
@@ -15,6 +17,15 @@ export interface Decoded<E> {
 export type DecodedEvent = Decoded<AnyEnvelope>;
 
 export type DecodedBatchHandler<E = AnyEnvelope> = (events: Decoded<E>[]) => Promise<void>;
+
+/** Applies events inside the transaction that also stores their position. */
+export type ProjectionHandler<E = AnyEnvelope> = (manager: EntityManager, events: Decoded<E>[]) => Promise<void>;
+
+export interface ProjectionTarget {
+  dataSource: DataSource;
+  /** The quoted schema holding the projection and its `projection_positions` table. */
+  schema: string;
+}
 
 export interface ConsumeSettings<E> {
   /** @default true */
@@ -46,11 +57,54 @@ export class ManagedConsumer {
 
   /** Starts once Kafka and Postgres answer; `group` is prefixed like the topics, so tests stay apart. */
   startWhenReady<E = AnyEnvelope>(group: string, topics: string[], handler: DecodedBatchHandler<E>, settings: ConsumeSettings<E> = {}): void {
-    const decode = settings.decode ?? (decodeEvent as unknown as (bytes: Buffer | null) => E);
     const groupId = `${this.config.topicPrefix}${group}`;
+    this.run(groupId, topics, settings, undefined, async (_batch, events) => {
+      if (events.length > 0) await this.handle(groupId, events, handler);
+    });
+  }
+
+  /**
+   * Like `startWhenReady`, for a projection: each batch is applied in one transaction that also
+   * stores the batch's position in the projection's schema, and the consumer resumes from that
+   * stored position — exactly once, whatever Kafka has committed. An empty schema is rebuilt
+   * from the beginning of the log.
+   */
+  startProjectionWhenReady<E = AnyEnvelope>(group: string, topics: string[], target: ProjectionTarget, apply: ProjectionHandler<E>, settings: ConsumeSettings<E> = {}): void {
+    const groupId = `${this.config.topicPrefix}${group}`;
+    const positions = new ProjectionPositions(target.dataSource, target.schema, group);
+    this.run(groupId, topics, settings, positions, async (batch, events) => {
+      const end = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
+      let stored = -1n;
+      const commit = async (subset: Decoded<E>[], through: bigint) => {
+        await target.dataSource.transaction(async (manager) => {
+          // Locked, so two members briefly owning the partition during a rebalance never apply the same offsets twice.
+          const from = await positions.lock(manager, batch.topic, batch.partition);
+          const fresh = subset.filter((e) => BigInt(e.message.offset) >= from);
+          if (fresh.length > 0) await apply(manager, fresh);
+          await positions.advance(manager, batch.topic, batch.partition, through);
+        });
+        stored = through;
+      };
+      // The whole batch stores the batch's end; one event of the one-by-one retry stores its own.
+      await this.handle(groupId, events, (subset) =>
+        commit(subset, subset.length === events.length ? end : BigInt(subset[subset.length - 1].message.offset) + 1n),
+      );
+      // Dead letters at the end of the batch: their position is stored too, so a restart does not send them again.
+      if (stored !== end) await commit([], end);
+    });
+  }
+
+  private run<E>(
+    groupId: string,
+    topics: string[],
+    settings: ConsumeSettings<E>,
+    positions: ProjectionPositions | undefined,
+    handle: (batch: InboundBatch, events: Decoded<E>[]) => Promise<void>,
+  ): void {
+    const decode = settings.decode ?? (decodeEvent as unknown as (bytes: Buffer | null) => E);
     void this.infra.whenReady().then(async () => {
       this.consumer = this.bus.consumer(groupId);
-      await this.consumer.start({ topics, fromBeginning: settings.fromBeginning ?? true }, async (batch) => {
+      await this.consumer.start({ topics, fromBeginning: settings.fromBeginning ?? true, positions }, async (batch) => {
         const events: Decoded<E>[] = [];
         for (const message of batch.messages) {
           try {
@@ -60,7 +114,7 @@ export class ManagedConsumer {
             await this.deadLetter(groupId, message, error);
           }
         }
-        if (events.length > 0) await this.handle(groupId, events, handler);
+        await handle(batch, events);
       });
       this.logger.info('consuming', { groupId, topics });
     });
@@ -72,11 +126,12 @@ export class ManagedConsumer {
    * a transient failure (database or broker away) redelivers the batch instead.
    */
   private async handle<E>(groupId: string, events: Decoded<E>[], handler: DecodedBatchHandler<E>): Promise<void> {
+    if (events.length === 0) return;
     try {
       await handler(events);
       return;
     } catch (error) {
-      if (isTransient(error) || events.length === 0) throw error;
+      if (isTransient(error)) throw error;
     }
     for (const event of events) {
       try {

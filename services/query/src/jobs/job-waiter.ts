@@ -3,7 +3,8 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { Infrastructure, JsonLogger, retryUntilDone } from '@jobledger/platform';
-import { QueryProjector, jobChangesChannel } from '../projection/query.projector';
+import { jobChangesChannel } from '@jobledger/read-model';
+import { QueryProjector } from '../projection/query.projector';
 
 /**
  * Wakes waiting requests when their job changes. The projector NOTIFYs on commit; one LISTEN

@@ -4,7 +4,7 @@ import type { AnyEnvelope } from '@jobledger/events';
 import { isolatedDatabase, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import { JobReader } from '../jobs/job-reader';
-import { QUERY_MIGRATIONS } from '../migrations';
+import { READ_MODEL_MIGRATIONS as QUERY_MIGRATIONS } from '@jobledger/read-model';
 import { delivered, submitted } from '@jobledger/testing';
 import { QueryProjector } from './query.projector';
 

@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { WORKER_GROUP_DEFAULTS as DEFAULTS } from '@jobledger/events';
-import { WorkerRegistry } from './worker-registry';
+import { WorkerReader } from './worker-reader';
 
 @Controller('v1/worker-groups')
 export class WorkerGroupsController {
-  constructor(private readonly registry: WorkerRegistry) {}
+  constructor(private readonly registry: WorkerReader) {}
 
   @Get()
   async list() {

@@ -26,8 +26,12 @@ export async function recordTimeline(
   );
 }
 
-/** A removed job leaves the read models: its timeline and records go with it (the log keeps them). */
+/**
+ * A removed job leaves the read models: its timeline and records go with it (the log keeps
+ * them), and a tombstone keeps out output that arrives later on its own topic.
+ */
 export async function forgetJob(manager: EntityManager, schema: string, accountId: string, jobId: string): Promise<void> {
+  await manager.query(`INSERT INTO ${schema}.removed_jobs (account_id, job_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [accountId, jobId]);
   for (const table of ['jobs', 'job_output', 'job_history']) {
     const column = table === 'jobs' ? 'id' : 'job_id';
     await manager.query(`DELETE FROM ${schema}.${table} WHERE account_id = $1 AND ${column} = $2`, [accountId, jobId]);

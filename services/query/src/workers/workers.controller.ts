@@ -1,13 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { PLATFORM_CONFIG } from '@jobledger/platform';
-import type { SchedulingConfig } from '../config';
-import { WorkerRegistry } from './worker-registry';
+import type { QueryConfig } from '../config';
+import { WorkerReader } from './worker-reader';
 
 @Controller('v1/workers')
 export class WorkersController {
   constructor(
-    private readonly registry: WorkerRegistry,
-    @Inject(PLATFORM_CONFIG) private readonly config: SchedulingConfig,
+    private readonly registry: WorkerReader,
+    @Inject(PLATFORM_CONFIG) private readonly config: QueryConfig,
   ) {}
 
   /** Workers are platform resources: every account sees the same list. */

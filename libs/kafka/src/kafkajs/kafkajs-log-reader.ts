@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import type { BatchHandler, LogReader, PartitionOffset } from '../port/event-bus.port';
+import { toInbound } from './kafkajs-consumer';
+
+interface Target {
+  until: bigint;
+  done: boolean;
+}
+
+/** Reads through a consumer group of its own that is deleted afterwards (kafkajs cannot assign partitions by hand). */
+export class KafkajsLogReader implements LogReader {
+  constructor(private readonly kafka: Kafka) {}
+
+  endOffsets(topics: string[]): Promise<PartitionOffset[]> {
+    return this.offsets(topics, 'high');
+  }
+
+  startOffsets(topics: string[]): Promise<PartitionOffset[]> {
+    return this.offsets(topics, 'low');
+  }
+
+  private async offsets(topics: string[], which: 'low' | 'high'): Promise<PartitionOffset[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const result: PartitionOffset[] = [];
+      for (const topic of topics) {
+        for (const p of await admin.fetchTopicOffsets(topic)) result.push({ topic, partition: p.partition, offset: p[which] });
+      }
+      return result;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async read(until: PartitionOffset[], handler: BatchHandler): Promise<void> {
+    const targets = await this.openTargets(until);
+    if ([...targets.values()].every((t) => t.done)) return;
+    const groupId = `jobledger.reader.${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 50, maxBytesPerPartition: 8 * 1024 * 1024 });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...new Set(until.map((u) => u.topic))], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const target = targets.get(`${batch.topic}:${batch.partition}`);
+              if (!target || target.done) return;
+              const messages = batch.messages.filter((m) => BigInt(m.offset) < target.until);
+              try {
+                if (messages.length > 0) {
+                  await handler({
+                    topic: batch.topic,
+                    partition: batch.partition,
+                    messages: messages.map((m) => toInbound(batch.topic, batch.partition, m)),
+                    heartbeat: async () => undefined,
+                  });
+                }
+              } catch (error) {
+                reject(error as Error);
+                return;
+              }
+              // Offsets the log lacks (compaction, transaction markers) are passed once a later one is fetched.
+              if (BigInt(batch.lastOffset()) + 1n >= target.until) target.done = true;
+              if ([...targets.values()].every((t) => t.done)) resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+      await this.deleteGroup(groupId);
+    }
+  }
+
+  /** Partitions with nothing to read (empty, or everything before `until` is gone) are done from the start. */
+  private async openTargets(until: PartitionOffset[]): Promise<Map<string, Target>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const targets = new Map<string, Target>();
+      for (const topic of new Set(until.map((u) => u.topic))) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        for (const u of until.filter((x) => x.topic === topic)) {
+          const low = BigInt(offsets.find((o) => o.partition === u.partition)?.low ?? '0');
+          targets.set(`${topic}:${u.partition}`, { until: BigInt(u.offset), done: BigInt(u.offset) <= low });
+        }
+      }
+      return targets;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async deleteGroup(groupId: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,7 @@
+export { READ_MODEL_MIGRATIONS } from './migrations';
+export { ReadModelProjector, chainSha256, jobChangesChannel } from './read-model.projector';
+export { projectWorkerEvent } from './worker-events.projection';
+export { PROJECTED_TABLES, compareReadModels } from './compare-read-models';
+export type { RowDifference, TableComparison } from './compare-read-models';
+export { READ_MODEL_CONSUMER, readModelTopics, rebuildReadModel } from './rebuild-read-model';
+export type { RebuildReport, RebuildSettings, SkippedEvent } from './rebuild-read-model';

@@ -1,0 +1,76 @@
+import { isolatedDatabase, submitted, testPlatformConfig } from '@jobledger/testing';
+import type { IsolatedDatabase } from '@jobledger/testing';
+import type { JobEvent } from '@jobledger/domain';
+import { encodeEvent } from '@jobledger/events';
+import { quoteIdent } from '@jobledger/platform';
+import { READ_MODEL_MIGRATIONS } from './migrations';
+import { ReadModelProjector, chainSha256 } from './read-model.projector';
+import { asDelivered, envelope, groupConfigured, heartbeat, runbookPublished } from './testing/envelopes';
+
+const at = '2026-11-21T10:00:00.000Z';
+
+describe('ReadModelProjector against Postgres', () => {
+  const config = testPlatformConfig('query');
+  let db: IsolatedDatabase;
+  let projector: ReadModelProjector;
+  const project = (events: ReturnType<typeof asDelivered>) => db.dataSource.transaction((m) => projector.apply(m, events));
+  const table = (name: string, order: string) => db.dataSource.query(`SELECT * FROM ${projector.schema}.${name} ORDER BY ${order}`);
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, READ_MODEL_MIGRATIONS);
+    projector = new ReadModelProjector(quoteIdent(db.schema));
+  });
+
+  afterAll(() => db.drop());
+
+  const lifecycle = (jobId: string): JobEvent[] => [
+    submitted(jobId),
+    { type: 'JobAssigned', data: { worker: 'w1', workerGroup: 'default', attempt: 1, at } },
+    { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } },
+    { type: 'JobCompleted', data: { result: 1, outputRecords: 0, at } },
+  ];
+
+  it('keeps a running SHA-256 over a job’s events in log order, and is idempotent when run twice', async () => {
+    const events = asDelivered(lifecycle('j-hash').map((e) => envelope(e.type, e.data as unknown as Record<string, unknown>, { jobId: 'j-hash' })));
+    await project(events);
+    await project(events);
+    const [job] = await db.dataSource.query(`SELECT event_count, log_sha256 FROM ${projector.schema}.jobs WHERE id = 'j-hash'`);
+    const expected = events.reduce<string | null>((hash, e) => chainSha256(hash, encodeEvent(e.envelope)), null);
+    expect(job).toEqual({ event_count: 4, log_sha256: expected });
+  });
+
+  it('gives another digest when the events come in another order', () => {
+    const [a, b] = asDelivered(lifecycle('j-order').slice(0, 2).map((e) => envelope(e.type, e.data as unknown as Record<string, unknown>, { jobId: 'j-order' })));
+    const ab = chainSha256(chainSha256(null, a.message.value as Buffer), b.message.value as Buffer);
+    const ba = chainSha256(chainSha256(null, b.message.value as Buffer), a.message.value as Buffer);
+    expect(ab).not.toEqual(ba);
+  });
+
+  it('projects runbook versions and their sources, and is idempotent when run twice', async () => {
+    const events = asDelivered([runbookPublished('rb', 1), runbookPublished('rb', 2)]);
+    await project(events);
+    const once = await table('runbook_versions', 'version');
+    await project(events);
+    expect(await table('runbook_versions', 'version')).toEqual(once);
+    expect(once.map((r: { version: number; source: string }) => [r.version, r.source])).toEqual([[1, '// v1'], [2, '// v2']]);
+  });
+
+  it('projects workers from heartbeats, a later beat winning over an earlier one, and is idempotent when run twice', async () => {
+    const events = asDelivered([heartbeat('w-1', 5), heartbeat('w-1', 3), heartbeat('w-2', 1), envelope('WorkerStopped', { workerId: 'w-2', group: 'default', at: '2026-11-21T10:00:02.000Z' })]);
+    await project(events);
+    const once = await table('workers', 'worker_id');
+    await project(events);
+    expect(await table('workers', 'worker_id')).toEqual(once);
+    expect(once.map((w: { worker_id: string; last_seen: Date; stopped: boolean }) => [w.worker_id, w.last_seen.toISOString(), w.stopped])).toEqual([
+      ['w-1', '2026-11-21T10:00:05.000Z', false],
+      ['w-2', '2026-11-21T10:00:01.000Z', true],
+    ]);
+  });
+
+  it('projects worker groups, the latest setting winning, and is idempotent when run twice', async () => {
+    const events = asDelivered([groupConfigured('g', 60, 9), groupConfigured('g', 30, 4)]);
+    await project(events);
+    await project(events);
+    expect((await table('worker_groups', 'name')).map((g: { name: string; fair_share_seconds: number }) => [g.name, g.fair_share_seconds])).toEqual([['g', 60]]);
+  });
+});

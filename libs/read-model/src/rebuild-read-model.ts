@@ -1,0 +1,156 @@
+import { InvalidEventError, decodeEvent, topicNames } from '@jobledger/events';
+import type { EventBus, InboundBatch, PartitionOffset } from '@jobledger/kafka';
+import { ProjectionPositions, createDataSource, quoteIdent, runMigrations } from '@jobledger/platform';
+import type { DecodedEvent } from '@jobledger/platform';
+import type { DataSource } from 'typeorm';
+import { compareReadModels } from './compare-read-models';
+import type { TableComparison } from './compare-read-models';
+import { READ_MODEL_MIGRATIONS } from './migrations';
+import { ReadModelProjector } from './read-model.projector';
+
+/** The consumer name under which the query service stores its read model's positions. */
+export const READ_MODEL_CONSUMER = 'query.projection';
+
+/** The topics the read model is projected from. */
+export function readModelTopics(topicPrefix: string): string[] {
+  const t = topicNames(topicPrefix);
+  return [t.jobEvents, t.jobOutput, t.runbookEvents, t.workerEvents];
+}
+
+export interface RebuildSettings {
+  bus: EventBus;
+  databaseUrl: string;
+  topicPrefix: string;
+  /** The live read model's schema (unquoted). */
+  liveSchema: string;
+  /** Created (or emptied) and migrated here; dropped afterwards unless `keep`. */
+  freshSchema: string;
+  /** @default false */
+  keep?: boolean;
+}
+
+export interface SkippedEvent {
+  topic: string;
+  partition: number;
+  offset: string;
+  reason: string;
+}
+
+export interface RebuildReport {
+  /** The live read model's positions the rebuild read up to: both sides describe the same stretch of the log. */
+  positions: PartitionOffset[];
+  messages: number;
+  /** Messages no projection could take (the live consumer dead-lettered them too). */
+  skipped: SkippedEvent[];
+  rebuildMs: number;
+  eventsPerSec: number;
+  tables: TableComparison[];
+  differences: number;
+}
+
+/**
+ * Rebuilds the read model from offset 0 into a fresh schema, up to exactly the positions the
+ * live read model has stored, and compares the two. The live side is read in one REPEATABLE READ
+ * transaction opened before the rebuild, so its rows and its positions are one consistent
+ * snapshot however far the live consumer moves on meanwhile.
+ */
+export async function rebuildReadModel(settings: RebuildSettings): Promise<RebuildReport> {
+  const topics = readModelTopics(settings.topicPrefix);
+  const live = createDataSource({ url: settings.databaseUrl, schema: settings.liveSchema, migrations: [], applicationName: 'jobledger-rebuild', poolSize: 2 });
+  const fresh = createDataSource({ url: settings.databaseUrl, schema: settings.freshSchema, migrations: READ_MODEL_MIGRATIONS, applicationName: 'jobledger-rebuild', poolSize: 2 });
+  await live.initialize();
+  const snapshot = live.createQueryRunner();
+  try {
+    await fresh.initialize();
+    await fresh.query(`DROP SCHEMA IF EXISTS ${quoteIdent(settings.freshSchema)} CASCADE`);
+    await runMigrations(fresh);
+    await snapshot.connect();
+    await snapshot.startTransaction('REPEATABLE READ');
+    const livePositions = await new ProjectionPositions(live, quoteIdent(settings.liveSchema), READ_MODEL_CONSUMER).all(snapshot.manager);
+    const reader = settings.bus.reader();
+    const positions = (await reader.endOffsets(topics)).map((p) => ({
+      ...p,
+      offset: livePositions.find((l) => l.topic === p.topic && l.partition === p.partition)?.offset ?? '0',
+    }));
+    const started = Date.now();
+    const replay = new Replayer(fresh, quoteIdent(settings.freshSchema));
+    await reader.read(positions, (batch) => replay.batch(batch));
+    const rebuildMs = Date.now() - started;
+    const tables = await compareReadModels(snapshot.manager, quoteIdent(settings.liveSchema), fresh, quoteIdent(settings.freshSchema), await truncatedTables(settings, topics));
+    return {
+      positions,
+      messages: replay.messages,
+      skipped: replay.skipped,
+      rebuildMs,
+      eventsPerSec: Math.round(replay.messages / Math.max(rebuildMs / 1000, 0.001)),
+      tables,
+      differences: tables.reduce((sum, t) => sum + t.differenceCount, 0),
+    };
+  } finally {
+    if (snapshot.isTransactionActive) await snapshot.rollbackTransaction();
+    await snapshot.release();
+    if (!settings.keep && fresh.isInitialized) await fresh.query(`DROP SCHEMA IF EXISTS ${quoteIdent(settings.freshSchema)} CASCADE`);
+    if (fresh.isInitialized) await fresh.destroy();
+    await live.destroy();
+  }
+}
+
+/** Tables whose topic has lost its beginning to retention cannot be rebuilt in full; they are reported, not compared. */
+async function truncatedTables(settings: RebuildSettings, topics: string[]): Promise<Map<string, string>> {
+  const t = topicNames(settings.topicPrefix);
+  const starts = await settings.bus.reader().startOffsets(topics);
+  const truncated = (topic: string) => starts.some((s) => s.topic === topic && BigInt(s.offset) > 0n);
+  const result = new Map<string, string>();
+  if (truncated(t.jobOutput)) result.set('job_output', `${t.jobOutput} no longer starts at offset 0 (retention): older output cannot be rebuilt`);
+  for (const table of ['workers', 'worker_groups']) {
+    if (truncated(t.workerEvents)) result.set(table, `${t.workerEvents} no longer starts at offset 0 (retention)`);
+  }
+  return result;
+}
+
+/** Applies batches to the fresh schema as the live consumer does: poison skipped, one transaction per batch. */
+class Replayer {
+  messages = 0;
+  readonly skipped: SkippedEvent[] = [];
+  private readonly projector: ReadModelProjector;
+  private readonly positions: ProjectionPositions;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    schema: string,
+  ) {
+    this.projector = new ReadModelProjector(schema);
+    this.positions = new ProjectionPositions(dataSource, schema, READ_MODEL_CONSUMER);
+  }
+
+  async batch(batch: InboundBatch): Promise<void> {
+    this.messages += batch.messages.length;
+    const events: DecodedEvent[] = [];
+    for (const message of batch.messages) {
+      try {
+        events.push({ envelope: decodeEvent(message.value), message });
+      } catch (error) {
+        if (!(error instanceof InvalidEventError)) throw error;
+        this.skipped.push({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: error.reason });
+      }
+    }
+    const end = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
+    try {
+      await this.commit(batch, events, end);
+    } catch {
+      for (const event of events) {
+        await this.commit(batch, [event], BigInt(event.message.offset) + 1n).catch((error: Error) =>
+          this.skipped.push({ topic: batch.topic, partition: batch.partition, offset: event.message.offset, reason: `PROJECTION_FAILED: ${error.message}` }),
+        );
+      }
+      await this.commit(batch, [], end);
+    }
+  }
+
+  private async commit(batch: InboundBatch, events: DecodedEvent[], through: bigint): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (events.length > 0) await this.projector.apply(manager, events);
+      await this.positions.advance(manager, batch.topic, batch.partition, through);
+    });
+  }
+}

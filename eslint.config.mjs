@@ -121,6 +121,7 @@ export default defineConfig([
             },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:lib'] },
             // tests/e2e drives the built services over HTTP and uses libs for topics and clients.
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:lib'] },
           ],

@@ -15,6 +15,7 @@ import { JobHistoryReader } from './history/job-history.reader';
 import { EventsStreamController } from './stream/events-stream.controller';
 import { READ_MODEL_CONSUMER, READ_MODEL_MIGRATIONS, readModelTopics } from '@jobledger/read-model';
 import { QueryProjector } from './projection/query.projector';
+import { MeController } from './access/me.controller';
 import { WorkerReader } from './workers/worker-reader';
 import { WorkersController } from './workers/workers.controller';
 import { WorkerGroupsController } from './workers/worker-groups.controller';
@@ -42,7 +43,7 @@ export class QueryModule {
     return {
       module: QueryModule,
       imports: [PlatformModule.forRoot(config, { migrations: READ_MODEL_MIGRATIONS })],
-      controllers: [JobsController, WaitController, HistoryController, DashboardController, EventsStreamController, WorkersController, WorkerGroupsController],
+      controllers: [JobsController, WaitController, HistoryController, DashboardController, EventsStreamController, WorkersController, WorkerGroupsController, MeController],
       providers: [
         managedConsumerProvider(PROJECTION_CONSUMER),
         QueryProjector,

@@ -18,6 +18,8 @@ export interface Stack {
   logs: Map<string, string[]>;
   /** Every topic of this stack starts with it. */
   topicPrefix: string;
+  /** The settings the services were started with (Kafka, Postgres, prefixes): what a CLI user would export. */
+  env: NodeJS.ProcessEnv;
   /** Each service's own URL (for what the gateway does not route, like /metrics). */
   urls: Record<string, string>;
   /** The execution workers' ids, in start order. */
@@ -131,7 +133,7 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}, options: Stac
     if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => (child.once('exit', resolve), child.kill(signal)));
   };
   const urls = Object.fromEntries([...SERVICES, 'gateway'].map((s) => [s, url(s)]));
-  return { baseUrl, adminKey, prefix, topicPrefix: String(base.JOBLEDGER_TOPIC_PREFIX), urls, logs, workerIds: [...workers.keys()], killWorker, stop };
+  return { baseUrl, adminKey, prefix, env: base, topicPrefix: String(base.JOBLEDGER_TOPIC_PREFIX), urls, logs, workerIds: [...workers.keys()], killWorker, stop };
 }
 
 /** Polls GET /v1/jobs/{id} until the job is in one of `statuses`. */

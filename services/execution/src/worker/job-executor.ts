@@ -122,7 +122,14 @@ export class JobExecutor implements OnApplicationShutdown {
     const checkpointId = randomUUID();
     const confirmed = run.awaitCheckpoint(checkpointId, CHECKPOINT_CONFIRM_MS);
     await this.writer.report(run.accountId, run.jobId, { type: 'CheckpointJob', data: { checkpointId, state, at: now() } }, context);
-    await confirmed;
+    try {
+      await confirmed;
+    } catch (error) {
+      // Interrupted (stop, suspend, release) while the checkpoint was on its way: the runner is
+      // ending the process already, and the run must still report how it ended.
+      if (run.interruption) return;
+      throw error;
+    }
   }
 
   /** What to report when the runbook process has ended; nothing when the job already ended. */

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isolatedDatabase, submitted, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import type { JobEvent } from '@jobledger/domain';
-import { encodeEvent } from '@jobledger/events';
+import { decodeEvent, encodeEvent } from '@jobledger/events';
 import { quoteIdent } from '@jobledger/platform';
+import { PROJECTED_TABLES } from './compare-read-models';
 import { READ_MODEL_MIGRATIONS } from './migrations';
 import { ReadModelProjector, chainSha256 } from './read-model.projector';
 import { asDelivered, envelope, groupConfigured, heartbeat, runbookPublished } from './testing/envelopes';
@@ -72,5 +75,37 @@ describe('ReadModelProjector against Postgres', () => {
     await project(events);
     await project(events);
     expect((await table('worker_groups', 'name')).map((g: { name: string; fair_share_seconds: number }) => [g.name, g.fair_share_seconds])).toEqual([['g', 60]]);
+  });
+});
+
+describe('the read model replaying the recorded fixture of every event type and version', () => {
+  const config = testPlatformConfig('query');
+  let db: IsolatedDatabase;
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, READ_MODEL_MIGRATIONS);
+  });
+
+  afterAll(() => db.drop());
+
+  it('projects every recorded event, and the same events twice change nothing', async () => {
+    const lines = readFileSync(join(__dirname, '../../events/src/fixtures/events.v1.jsonl'), 'utf8').trim().split('\n');
+    const events = lines.map((line, i) => ({
+      envelope: decodeEvent(line),
+      message: { topic: 't', partition: 0, offset: String(i), key: null, value: Buffer.from(line), headers: {}, timestamp: '0' },
+    }));
+    const projector = new ReadModelProjector(quoteIdent(db.schema));
+    const snapshot = async () => {
+      const rows: Record<string, unknown[]> = {};
+      for (const { table } of PROJECTED_TABLES) rows[table] = await db.dataSource.query(`SELECT * FROM ${projector.schema}.${table} ORDER BY 1, 2`);
+      return rows;
+    };
+    await db.dataSource.transaction((m) => projector.apply(m, events));
+    const once = await snapshot();
+    await db.dataSource.transaction((m) => projector.apply(m, events));
+    expect(await snapshot()).toEqual(once);
+    expect(once.runbook_versions).toHaveLength(1);
+    expect(once.workers.length + once.worker_groups.length).toBeGreaterThan(0);
+    expect(once.job_history.length + once.removed_jobs.length).toBeGreaterThan(0);
   });
 });

@@ -29,7 +29,7 @@ describe('rebuilding the read model from the log', () => {
     const t = kafka.topics;
     const jobs = Array.from({ length: 60 }, (_, i) => jobLifecycle(`job-${i}`, ENDS[i % ENDS.length], i % 3 === 0 ? 'acct-b' : 'acct-a'));
     await publish(kafka.bus, t.runbookEvents, [runbookPublished('rb', 1), runbookPublished('rb', 2)], (e) => `${e.accountId}/rb`);
-    await publish(kafka.bus, t.workerEvents, [groupConfigured('default', 60, 1), heartbeat('w-1', 2), heartbeat('w-2', 3), heartbeat('w-1', 4)], (e) => String(e.data.workerId ?? e.data.name));
+    await publish(kafka.bus, t.workerEvents, [groupConfigured('default', 60, 1), heartbeat('w-1', 2), heartbeat('w-2', 3), heartbeat('w-1', 4)], (e) => { const d = e.data as { workerId?: string; name?: string }; return String(d.workerId ?? d.name); });
     await publish(kafka.bus, t.jobEvents, jobs.flat());
     await publish(kafka.bus, t.jobOutput, jobs.map((events) => outputRecorded(events[0].jobId as string, [1, 2, 3], events[0].accountId)));
     await publishRaw(kafka.bus, t.jobEvents, 'job-1', encodeEvent(jobs[1][1]));

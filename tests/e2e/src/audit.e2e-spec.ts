@@ -109,7 +109,7 @@ describe('replay and jobctl audit, end to end', () => {
     const events = lines.map((l) => JSON.parse(l));
     expect(events.every((e) => e.jobId === id && e.schemaVersion === 1)).toBe(true);
     // The running SHA-256 over the lifecycle events' bytes, in log order, is the one the read model keeps.
-    const lifecycle = lines.filter((l, i) => events[i].type !== 'JobOutputRecorded');
+    const lifecycle = lines.filter((_line, i) => events[i].type !== 'JobOutputRecorded');
     const digest = lifecycle.reduce<string>((h, line) => createHash('sha256').update(h).update(line).digest('hex'), '');
     const { rows } = await live(`SELECT log_sha256, event_count FROM $schema.jobs WHERE id = $1`, [id]);
     expect(rows[0]).toEqual({ log_sha256: digest, event_count: lifecycle.length });

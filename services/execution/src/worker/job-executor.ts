@@ -50,7 +50,7 @@ export class JobExecutor implements OnApplicationShutdown {
     const run = new ActiveRun(assigned.accountId, assigned.jobId as string, false);
     this.active.set(key, run);
     void this.run(assigned, run)
-      .catch((error: Error) => this.logger.error('job run failed inside the worker', { jobId: assigned.jobId, accountId: assigned.accountId, error: error.stack }))
+      .catch((error: Error) => this.reportBroken(assigned, run, error))
       .finally(() => this.active.delete(key));
   }
 
@@ -116,6 +116,22 @@ export class JobExecutor implements OnApplicationShutdown {
     const ending = this.ending(run, spec, outcome);
     if (ending) await report(ending);
     log.info('job ended', { outcome: outcome.kind, interruption: run.interruption, records: outcome.records });
+  }
+
+  /**
+   * The run broke inside the worker (not in the runbook): still say how the job ended, so it
+   * never stays Running or Stopping with nobody running it.
+   */
+  private async reportBroken(assigned: AnyEnvelope, run: ActiveRun, error: Error): Promise<void> {
+    this.logger.error('job run failed inside the worker', { jobId: run.jobId, accountId: run.accountId, error: error.stack });
+    if (run.interruption === 'released' || run.interruption === 'ended') return;
+    const command: JobCommand =
+      run.interruption === 'stop-requested'
+        ? { type: 'ConfirmStop', data: { at: now() } }
+        : { type: 'FailJob', data: { reason: { message: `the worker failed running this job: ${error.message}`, type: 'WorkerError', source: 'system' }, at: now() } };
+    await this.writer
+      .report(run.accountId, run.jobId, command, this.writer.contextFor(assigned.correlationId))
+      .catch((reportError: Error) => this.logger.error('could not report the end of a broken run', { jobId: run.jobId, accountId: run.accountId, error: reportError.message }));
   }
 
   private async checkpoint(run: ActiveRun, state: unknown, context: EventContext): Promise<void> {

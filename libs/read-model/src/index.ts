@@ -1,6 +1,6 @@
 export { READ_MODEL_MIGRATIONS } from './migrations';
 export { ReadModelProjector, chainSha256, jobChangesChannel } from './read-model.projector';
-export { projectWorkerEvent } from './worker-events.projection';
+export { createWorkerGroupsTableSql, createWorkersTableSql, projectWorkerEvent } from './worker-events.projection';
 export { PROJECTED_TABLES, compareReadModels } from './compare-read-models';
 export type { RowDifference, TableComparison } from './compare-read-models';
 export { READ_MODEL_CONSUMER, readModelTopics, rebuildReadModel } from './rebuild-read-model';

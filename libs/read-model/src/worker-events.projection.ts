@@ -2,6 +2,34 @@ import type { EntityManager } from 'typeorm';
 import type { AnyEnvelope, WorkerGroupConfiguredData, WorkerHeartbeatData } from '@jobledger/events';
 
 /**
+ * SQL for the `workers` table `projectWorkerEvent` writes to, in every schema that projects
+ * workers (scheduling, query). Published migrations call it: change the table with a new
+ * migration, never here.
+ */
+export function createWorkersTableSql(quotedSchema: string): string {
+  return `CREATE TABLE ${quotedSchema}.workers (
+      worker_id text PRIMARY KEY,
+      group_name text NOT NULL,
+      slots integer NOT NULL,
+      running jsonb NOT NULL,
+      started_at timestamptz NOT NULL,
+      last_seen timestamptz NOT NULL,
+      stopped boolean NOT NULL DEFAULT false
+    )`;
+}
+
+/** SQL for the `worker_groups` table `projectWorkerEvent` writes to. */
+export function createWorkerGroupsTableSql(quotedSchema: string): string {
+  return `CREATE TABLE ${quotedSchema}.worker_groups (
+      name text PRIMARY KEY,
+      fair_share_seconds integer NOT NULL,
+      rate_per_cpu_second double precision NOT NULL,
+      cancel_while_running boolean NOT NULL,
+      configured_at timestamptz NOT NULL
+    )`;
+}
+
+/**
  * Applies a worker event to a schema's `workers` and `worker_groups` tables. Order-tolerant and
  * idempotent: a heartbeat or group setting older than the one recorded changes nothing.
  */

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createProjectionPositionsTableSql, migrationSchema } from '@jobledger/platform';
+import { createWorkerGroupsTableSql, createWorkersTableSql } from '../worker-events.projection';
 
 /**
  * Exactly-once projection (positions stored with the projection), each job's running SHA-256
@@ -16,22 +17,8 @@ export class Replay1732300000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE ${s}.jobs DROP COLUMN output_count`);
     // Output travels on its own topic, so it may arrive after the job was removed: the tombstone keeps it out.
     await queryRunner.query(`CREATE TABLE ${s}.removed_jobs (account_id text NOT NULL, job_id text NOT NULL, PRIMARY KEY (account_id, job_id))`);
-    await queryRunner.query(`CREATE TABLE ${s}.workers (
-      worker_id text PRIMARY KEY,
-      group_name text NOT NULL,
-      slots integer NOT NULL,
-      running jsonb NOT NULL,
-      started_at timestamptz NOT NULL,
-      last_seen timestamptz NOT NULL,
-      stopped boolean NOT NULL DEFAULT false
-    )`);
-    await queryRunner.query(`CREATE TABLE ${s}.worker_groups (
-      name text PRIMARY KEY,
-      fair_share_seconds integer NOT NULL,
-      rate_per_cpu_second double precision NOT NULL,
-      cancel_while_running boolean NOT NULL,
-      configured_at timestamptz NOT NULL
-    )`);
+    await queryRunner.query(createWorkersTableSql(s));
+    await queryRunner.query(createWorkerGroupsTableSql(s));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

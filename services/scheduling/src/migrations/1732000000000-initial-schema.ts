@@ -1,20 +1,13 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { createInboxTableSql, createOutboxTableSql, migrationSchema } from '@jobledger/platform';
+import { createWorkersTableSql } from '@jobledger/read-model';
 
 export class InitialSchema1732000000000 implements MigrationInterface {
   name = 'InitialSchema1732000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = migrationSchema(queryRunner);
-    await queryRunner.query(`CREATE TABLE ${s}.workers (
-      worker_id text PRIMARY KEY,
-      group_name text NOT NULL,
-      slots integer NOT NULL,
-      running jsonb NOT NULL,
-      started_at timestamptz NOT NULL,
-      last_seen timestamptz NOT NULL,
-      stopped boolean NOT NULL DEFAULT false
-    )`);
+    await queryRunner.query(createWorkersTableSql(s));
     await queryRunner.query(`CREATE TABLE ${s}.jobs (
       account_id text NOT NULL,
       job_id text NOT NULL,

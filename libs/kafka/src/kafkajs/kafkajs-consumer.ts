@@ -51,12 +51,21 @@ export class KafkajsConsumer implements EventConsumer {
 
   private async seekToStore(assignment: Record<string, number[]>, store: PositionStore): Promise<void> {
     for (const [topic, partitions] of Object.entries(assignment)) {
-      for (const partition of partitions) {
-        const stored = await store.nextOffset(topic, partition);
-        this.positions.set(`${topic}:${partition}`, { next: stored === null ? null : BigInt(stored), afterSeek: true });
-        this.consumer.seek({ topic, partition, offset: stored ?? '-2' });
-      }
+      for (const partition of partitions) this.seek(topic, partition, await this.load(topic, partition, store));
     }
+  }
+
+  private async load(topic: string, partition: number, store: PositionStore): Promise<Position> {
+    const stored = await store.nextOffset(topic, partition);
+    const position = { next: stored === null ? null : BigInt(stored), afterSeek: false };
+    this.positions.set(`${topic}:${partition}`, position);
+    return position;
+  }
+
+  /** Moves the partition to the position (its beginning when none); the next batch starts where the log resumes. */
+  private seek(topic: string, partition: number, position: Position): void {
+    position.afterSeek = true;
+    this.consumer.seek({ topic, partition, offset: position.next === null ? '-2' : String(position.next) });
   }
 
   /**
@@ -66,18 +75,11 @@ export class KafkajsConsumer implements EventConsumer {
   private async alignToStore(payload: EachBatchPayload, store: PositionStore): Promise<KafkaMessage[] | null> {
     const { batch } = payload;
     if (payload.isStale()) return null;
-    const key = `${batch.topic}:${batch.partition}`;
-    let position = this.positions.get(key);
-    if (!position) {
-      const stored = await store.nextOffset(batch.topic, batch.partition);
-      position = { next: stored === null ? null : BigInt(stored), afterSeek: false };
-      this.positions.set(key, position);
-    }
+    const position = this.positions.get(`${batch.topic}:${batch.partition}`) ?? (await this.load(batch.topic, batch.partition, store));
     const first = BigInt(batch.firstOffset() ?? batch.lastOffset());
     const expected = position.next ?? 0n;
     if (first > expected && !position.afterSeek) {
-      position.afterSeek = true;
-      this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: position.next === null ? '-2' : String(expected) });
+      this.seek(batch.topic, batch.partition, position);
       return null;
     }
     position.afterSeek = false;
@@ -89,8 +91,8 @@ export class KafkajsConsumer implements EventConsumer {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     const messages = batchMessages.map((m) => toInbound(batch.topic, batch.partition, m));
-    for (let attempt = 1; ; attempt++) {
-      if (messages.length === 0) break;
+    // Messages all trimmed away (already applied): only the offsets move on.
+    for (let attempt = 1; messages.length > 0; attempt++) {
       if (this.stopping || !payload.isRunning() || payload.isStale()) return;
       try {
         await handler({ topic: batch.topic, partition: batch.partition, messages, heartbeat: payload.heartbeat });

@@ -78,21 +78,9 @@ export class KafkajsLogReader implements LogReader {
 
   /** Partitions with nothing to read (empty, or everything before `until` is gone) are done from the start. */
   private async openTargets(until: PartitionOffset[]): Promise<Map<string, Target>> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const targets = new Map<string, Target>();
-      for (const topic of new Set(until.map((u) => u.topic))) {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        for (const u of until.filter((x) => x.topic === topic)) {
-          const low = BigInt(offsets.find((o) => o.partition === u.partition)?.low ?? '0');
-          targets.set(`${topic}:${u.partition}`, { until: BigInt(u.offset), done: BigInt(u.offset) <= low });
-        }
-      }
-      return targets;
-    } finally {
-      await admin.disconnect();
-    }
+    const starts = await this.startOffsets([...new Set(until.map((u) => u.topic))]);
+    const low = (u: PartitionOffset) => BigInt(starts.find((s) => s.topic === u.topic && s.partition === u.partition)?.offset ?? '0');
+    return new Map(until.map((u) => [`${u.topic}:${u.partition}`, { until: BigInt(u.offset), done: BigInt(u.offset) <= low(u) }]));
   }
 
   private async deleteGroup(groupId: string): Promise<void> {

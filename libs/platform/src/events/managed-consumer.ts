@@ -58,9 +58,7 @@ export class ManagedConsumer {
   /** Starts once Kafka and Postgres answer; `group` is prefixed like the topics, so tests stay apart. */
   startWhenReady<E = AnyEnvelope>(group: string, topics: string[], handler: DecodedBatchHandler<E>, settings: ConsumeSettings<E> = {}): void {
     const groupId = `${this.config.topicPrefix}${group}`;
-    this.run(groupId, topics, settings, undefined, async (_batch, events) => {
-      if (events.length > 0) await this.handle(groupId, events, handler);
-    });
+    this.run(groupId, topics, settings, undefined, (_batch, events) => this.handle(groupId, events, handler));
   }
 
   /**

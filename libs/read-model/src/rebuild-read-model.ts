@@ -1,6 +1,6 @@
 import { InvalidEventError, decodeEvent, topicNames } from '@jobledger/events';
 import type { EventBus, InboundBatch, PartitionOffset } from '@jobledger/kafka';
-import { ProjectionPositions, createDataSource, quoteIdent, runMigrations } from '@jobledger/platform';
+import { ProjectionPositions, createDataSource, isTransient, quoteIdent, runMigrations } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
 import type { DataSource } from 'typeorm';
 import { compareReadModels } from './compare-read-models';
@@ -137,11 +137,14 @@ class Replayer {
     const end = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
     try {
       await this.commit(batch, events, end);
-    } catch {
+    } catch (error) {
+      if (isTransient(error)) throw error;
       for (const event of events) {
-        await this.commit(batch, [event], BigInt(event.message.offset) + 1n).catch((error: Error) =>
-          this.skipped.push({ topic: batch.topic, partition: batch.partition, offset: event.message.offset, reason: `PROJECTION_FAILED: ${error.message}` }),
-        );
+        await this.commit(batch, [event], BigInt(event.message.offset) + 1n).catch((error: Error) => {
+          // As the live consumer: the database going away fails the rebuild, it is not a poison event.
+          if (isTransient(error)) throw error;
+          this.skipped.push({ topic: batch.topic, partition: batch.partition, offset: event.message.offset, reason: `PROJECTION_FAILED: ${error.message}` });
+        });
       }
       await this.commit(batch, [], end);
     }

@@ -8,7 +8,11 @@ export function visibleReport(report: RebuildReport, me: Me): RebuildReport {
     ...report,
     tables: report.tables.map((t) => ({
       ...t,
-      differences: t.differences.filter((d) => [d.live, d.rebuilt].some((row) => !row || (row as { account_id?: string }).account_id === undefined || (row as { account_id?: string }).account_id === me.accountId)),
+      differences: t.differences.filter((d) => {
+        // The row's account, from whichever side has it; platform tables (workers) have none.
+        const account = ((d.live ?? d.rebuilt) as { account_id?: string }).account_id;
+        return account === undefined || account === me.accountId;
+      }),
     })),
   };
 }

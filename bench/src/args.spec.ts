@@ -1,0 +1,43 @@
+import { parseBenchArgs, UsageError } from './args';
+
+describe('bench flags', () => {
+  it('defaults to the closed loop with every part', () => {
+    expect(parseBenchArgs([])).toEqual({
+      jobs: 2000,
+      clients: 32,
+      rate: undefined,
+      durationSec: 60,
+      workers: 1,
+      slots: 8,
+      parts: ['jobledger', 'bullmq', 'kafka', 'replay'],
+      out: 'bench/results/latest.json',
+    });
+  });
+
+  it('takes N, C and a part list in their canonical order', () => {
+    expect(parseBenchArgs(['--jobs', '500', '--clients', '8', '--only', 'bullmq,jobledger'])).toMatchObject({ jobs: 500, clients: 8, parts: ['jobledger', 'bullmq'] });
+  });
+
+  it('has a fixed-rate mode that measures Jobledger alone into its own file', () => {
+    expect(parseBenchArgs(['--rate', '200', '--duration', '30'])).toMatchObject({ rate: 200, durationSec: 30, parts: ['jobledger'], out: 'bench/results/fixed-rate.json' });
+  });
+
+  it.each([
+    [['--jobs', '0'], /--jobs must be a whole number from 1/],
+    [['--jobs', '1.5'], /--jobs must be a whole number/],
+    [['--clients', 'many'], /--clients must be a whole number/],
+    [['--rate', '200', '--jobs', '10'], /--jobs is for the closed loop/],
+    [['--duration', '10'], /--duration needs --rate/],
+    [['--only', 'redis'], /--only takes jobledger, bullmq, kafka, replay/],
+    [['--only', 'replay'], /replay rebuilds what the jobledger part wrote/],
+    [['--rate', '100', '--only', 'bullmq'], /fixed-rate mode measures Jobledger only/],
+    [['--fast'], /Unknown option '--fast'/],
+  ])('refuses %j with a message that says how to fix it', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(UsageError);
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+
+  it('answers --help', () => {
+    expect(parseBenchArgs(['--help'])).toBe('help');
+  });
+});

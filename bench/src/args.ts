@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+
+export const PARTS = ['jobledger', 'bullmq', 'kafka', 'replay'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface BenchOptions {
+  /** Closed loop: this many jobs, as fast as `clients` concurrent clients submit them. */
+  jobs: number;
+  clients: number;
+  /** Fixed-rate mode: jobs per second for `durationSec` seconds (open loop), Jobledger only. */
+  rate?: number;
+  durationSec: number;
+  /** Execution workers, and slots (jobs at once) of each; BullMQ's worker gets workers × slots. */
+  workers: number;
+  slots: number;
+  parts: Part[];
+  out: string;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+Closed loop (default): N no-op jobs from C concurrent clients through Jobledger, then the same
+workload on BullMQ, as many raw kafkajs events as Jobledger wrote, and a replay of the read model.
+  --jobs N          jobs to run (default 2000)
+  --clients C       concurrent submitting clients (default 32)
+
+Fixed rate: Jobledger only, jobs arriving at a steady rate whatever the answers take.
+  --rate R          jobs per second
+  --duration S      seconds to keep that rate (default 60)
+
+Both:
+  --workers W       execution workers (default 1)
+  --slots S         jobs at once per worker; BullMQ's concurrency is W x S (default 8)
+  --only LIST       comma-separated parts: ${PARTS.join(',')} (default all; fixed rate: jobledger)
+  --out FILE        results file (default bench/results/latest.json, fixed rate bench/results/fixed-rate.json)
+`;
+
+export class UsageError extends Error {}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        jobs: { type: 'string' },
+        clients: { type: 'string' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        workers: { type: 'string' },
+        slots: { type: 'string' },
+        only: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  const fixedRate = values.rate !== undefined;
+  if (fixedRate && values.jobs !== undefined) throw new UsageError('--jobs is for the closed loop; with --rate the count is rate x duration');
+  if (!fixedRate && values.duration !== undefined) throw new UsageError('--duration needs --rate (jobs per second)');
+  const parts = values.only === undefined ? (fixedRate ? ['jobledger'] : [...PARTS]) : values.only.split(',').map((p) => p.trim());
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0 || parts.length === 0) throw new UsageError(`--only takes ${PARTS.join(', ')}; got "${values.only}"`);
+  if (fixedRate && parts.some((p) => p !== 'jobledger')) throw new UsageError('fixed-rate mode measures Jobledger only: leave out --only, or use --only jobledger');
+  if (parts.includes('replay') && !parts.includes('jobledger')) throw new UsageError('replay rebuilds what the jobledger part wrote: add jobledger to --only');
+  if (parts.includes('kafka') && !parts.includes('jobledger')) throw new UsageError('kafka produces as many events as the jobledger part wrote: add jobledger to --only');
+  return {
+    jobs: positiveInt('jobs', values.jobs, 2000, 10_000_000),
+    clients: positiveInt('clients', values.clients, 32, 10_000),
+    rate: fixedRate ? positiveInt('rate', values.rate, 0, 1_000_000) : undefined,
+    durationSec: positiveInt('duration', values.duration, 60, 86_400),
+    workers: positiveInt('workers', values.workers, 1, 64),
+    slots: positiveInt('slots', values.slots, 8, 1024),
+    parts: PARTS.filter((p) => parts.includes(p)),
+    out: values.out ?? (fixedRate ? 'bench/results/fixed-rate.json' : 'bench/results/latest.json'),
+  };
+}

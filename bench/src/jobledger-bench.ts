@@ -1,0 +1,206 @@
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { topicNames } from '@jobledger/events';
+import type { EventBus } from '@jobledger/kafka';
+import type { Stack } from '@jobledger/testing';
+import { JsonClient } from './http-client';
+import { JobTimeline } from './job-timeline';
+import { percentiles, perSecond, round } from './stats';
+import type { Percentiles } from './stats';
+
+const NOOP = 'export default async () => {};';
+
+export interface Workload {
+  jobs: number;
+  clients: number;
+  /** Fixed-rate mode: jobs per second, open loop (arrivals do not wait for answers). */
+  rate?: number;
+}
+
+export interface JobledgerResult {
+  mode: 'closed-loop' | 'fixed-rate';
+  jobs: number;
+  clients?: number;
+  targetRatePerSec?: number;
+  /** Arrivals per second the load generator achieved. */
+  submitRatePerSec: number;
+  /** Jobs over the time from the first submission until every job was Completed in the query projection. */
+  jobsPerSec: number;
+  wallMs: number;
+  p50SubmitToRunningMs: number;
+  p99SubmitToRunningMs: number;
+  p50SubmitToCompletedMs: number;
+  p99SubmitToCompletedMs: number;
+  submitToRunningMs: Percentiles;
+  submitToCompletedMs: Percentiles;
+  /** The client's view: POST /v1/jobs until its 201. */
+  httpSubmitMs: Percentiles;
+  /** Per-stage latency from the events' timestamps: where a job's time goes. */
+  stagesMs: Record<'submittedToAssigned' | 'assignedToStarted' | 'startedToCompleted', Percentiles>;
+  /** Fixed rate: how late arrivals left against their schedule (a saturated client shows here). */
+  arrivalLagMs?: Percentiles;
+  /** Messages the run put on Kafka, all topics, and by topic. */
+  kafkaMessages: number;
+  kafkaMessagesByTopic: Record<string, number>;
+  /** Mean size of those messages' values, bytes. */
+  kafkaMeanMessageBytes: number;
+}
+
+/** Runs no-op node jobs through the gateway and measures them from the log and the projection. */
+export async function benchJobledger(stack: Stack, bus: EventBus, workload: Workload, progress: (line: string) => void): Promise<JobledgerResult> {
+  const client = new JsonClient(stack.baseUrl, stack.adminKey, workload.rate ? 1024 : workload.clients);
+  try {
+    const published = await client.post('/v1/runbooks', { name: 'noop', runtime: 'node', source: NOOP });
+    if (published.status !== 201) throw new Error(`publishing the no-op runbook answered ${published.status}: ${published.body}`);
+    const startedAt = Date.now();
+    const t0 = performance.now();
+    const submissions = workload.rate ? await openLoop(client, workload.jobs, workload.rate) : await closedLoop(client, workload.jobs, workload.clients);
+    progress(`submitted ${workload.jobs} jobs in ${Math.round(submissions.lastSentAt - t0)} ms; waiting for Completed in the query projection`);
+    await waitUntilCompleted(stack, workload.jobs, progress);
+    const wallMs = performance.now() - t0;
+    const { timeline, byTopic, bytes } = await readLog(bus, stack.topicPrefix, startedAt);
+    const ids = submissions.ids;
+    const submitToRunningMs = timeline.between(ids, 'submitted', 'started');
+    const submitToCompletedMs = timeline.between(ids, 'submitted', 'completed');
+    const kafkaMessages = Object.values(byTopic).reduce((a, b) => a + b, 0);
+    return {
+      mode: workload.rate ? 'fixed-rate' : 'closed-loop',
+      jobs: workload.jobs,
+      ...(workload.rate ? { targetRatePerSec: workload.rate } : { clients: workload.clients }),
+      submitRatePerSec: perSecond(workload.jobs, Math.max(1, submissions.lastSentAt - submissions.firstSentAt)),
+      jobsPerSec: perSecond(workload.jobs, wallMs),
+      wallMs: Math.round(wallMs),
+      p50SubmitToRunningMs: submitToRunningMs.p50,
+      p99SubmitToRunningMs: submitToRunningMs.p99,
+      p50SubmitToCompletedMs: submitToCompletedMs.p50,
+      p99SubmitToCompletedMs: submitToCompletedMs.p99,
+      submitToRunningMs,
+      submitToCompletedMs,
+      httpSubmitMs: percentiles(submissions.httpMs),
+      stagesMs: {
+        submittedToAssigned: timeline.between(ids, 'submitted', 'assigned'),
+        assignedToStarted: timeline.between(ids, 'assigned', 'started'),
+        startedToCompleted: timeline.between(ids, 'started', 'completed'),
+      },
+      ...(submissions.lagMs.length > 0 ? { arrivalLagMs: percentiles(submissions.lagMs) } : {}),
+      kafkaMessages,
+      kafkaMessagesByTopic: byTopic,
+      kafkaMeanMessageBytes: kafkaMessages === 0 ? 0 : round(bytes / kafkaMessages),
+    };
+  } finally {
+    client.close();
+  }
+}
+
+interface Submissions {
+  ids: string[];
+  httpMs: number[];
+  lagMs: number[];
+  firstSentAt: number;
+  lastSentAt: number;
+}
+
+async function submit(client: JsonClient, into: Submissions): Promise<void> {
+  const sent = performance.now();
+  const answer = await client.post('/v1/jobs', { runbook: 'noop' });
+  if (answer.status !== 201) throw new Error(`POST /v1/jobs answered ${answer.status}: ${answer.body}`);
+  into.httpMs.push(round(performance.now() - sent));
+  into.ids.push((JSON.parse(answer.body) as { id: string }).id);
+}
+
+/** C clients, each submitting its next job as soon as the last one was accepted. */
+async function closedLoop(client: JsonClient, jobs: number, clients: number): Promise<Submissions> {
+  const into: Submissions = { ids: [], httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
+  let next = 0;
+  const one = async () => {
+    while (next < jobs) {
+      next++;
+      into.lastSentAt = performance.now();
+      await submit(client, into);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(clients, jobs) }, one));
+  return into;
+}
+
+/** Job i is due at i/rate seconds, sent then whether or not earlier ones were answered. */
+async function openLoop(client: JsonClient, jobs: number, rate: number): Promise<Submissions> {
+  const into: Submissions = { ids: [], httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
+  const inFlight = new Set<Promise<void>>();
+  const failures: Error[] = [];
+  const start = into.firstSentAt;
+  for (let i = 0; i < jobs && failures.length === 0; ) {
+    const now = performance.now();
+    for (; i < jobs && start + (i * 1000) / rate <= now; i++) {
+      into.lagMs.push(round(now - (start + (i * 1000) / rate)));
+      into.lastSentAt = now;
+      const request: Promise<void> = submit(client, into).then(
+        () => void inFlight.delete(request),
+        (error: Error) => void failures.push(error),
+      );
+      inFlight.add(request);
+    }
+    if (i < jobs) await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(5, start + (i * 1000) / rate - performance.now()))));
+  }
+  await Promise.all(inFlight);
+  if (failures.length > 0) throw failures[0];
+  return into;
+}
+
+/** Polls the query projection until every job is Completed; any other ending, or no progress for a minute, fails the run. */
+async function waitUntilCompleted(stack: Stack, jobs: number, progress: (line: string) => void): Promise<void> {
+  const db = new Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  try {
+    let completed = -1;
+    let progressedAt = Date.now();
+    let reportedAt = Date.now();
+    for (;;) {
+      const rows = (await db.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM "${stack.prefix}query".jobs GROUP BY status`)).rows;
+      const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+      const ended = Object.entries(counts).filter(([status]) => ['Failed', 'Stopped', 'Suspended', 'Removed'].includes(status));
+      if (ended.length > 0) throw new Error(`jobs ended otherwise than Completed: ${JSON.stringify(counts)}; see the services' logs`);
+      const now = counts.Completed ?? 0;
+      if (now >= jobs) return;
+      if (now !== completed) {
+        completed = now;
+        progressedAt = Date.now();
+      }
+      if (Date.now() - progressedAt > 60_000) throw new Error(`no job completed for 60 s; the projection holds ${JSON.stringify(counts)}`);
+      if (Date.now() - reportedAt > 5_000) {
+        reportedAt = Date.now();
+        progress(`${now}/${jobs} completed`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await db.end();
+  }
+}
+
+interface LogFacts {
+  timeline: JobTimeline;
+  byTopic: Record<string, number>;
+  bytes: number;
+}
+
+/** Reads every topic of the stack: job lifecycle marks, and what the run wrote (by broker time, from `since`). */
+async function readLog(bus: EventBus, topicPrefix: string, since: number): Promise<LogFacts> {
+  const names = topicNames(topicPrefix);
+  const reader = bus.reader();
+  const timeline = new JobTimeline();
+  const byTopic: Record<string, number> = {};
+  let bytes = 0;
+  const until = await reader.endOffsets(Object.values(names));
+  await reader.read(until, async (batch) => {
+    const short = batch.topic.slice(topicPrefix.length);
+    for (const message of batch.messages) {
+      if (Number(message.timestamp) >= since) {
+        byTopic[short] = (byTopic[short] ?? 0) + 1;
+        bytes += message.value?.length ?? 0;
+      }
+      if (batch.topic === names.jobEvents && message.value) timeline.add(JSON.parse(message.value.toString()));
+    }
+  });
+  return { timeline, byTopic, bytes };
+}

@@ -1,0 +1,46 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseBenchArgs, UsageError, USAGE } from './args';
+import { renderResults } from './report';
+import { runBench } from './run-bench';
+
+/** `npm run bench -- [options]`: prints the table, writes the results file. Exit 2 on a usage error, 1 when a part fails. */
+async function main(argv: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseBenchArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const redisUrl = new URL(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const results = await runBench(
+    options,
+    {
+      kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+      databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/jobledger',
+      redis: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) },
+      partitions: Number(process.env.JOBLEDGER_TOPIC_PARTITIONS ?? 6),
+      command: ['npm run bench --', ...argv].join(' '),
+    },
+    (line) => process.stderr.write(`[bench] ${line}\n`),
+  );
+  const out = resolve(options.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${renderResults(results)}\n\nwritten to ${out}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`bench failed: ${error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -3,7 +3,7 @@ import { parseBenchArgs, UsageError } from './args';
 describe('bench flags', () => {
   it('defaults to the closed loop with every part', () => {
     expect(parseBenchArgs([])).toEqual({
-      jobs: 2000,
+      jobs: 1000,
       clients: 32,
       rate: undefined,
       durationSec: 60,

@@ -15,13 +15,15 @@ export interface BenchOptions {
   slots: number;
   parts: Part[];
   out: string;
+  /** Writes a V8 CPU profile of each service process here (node --cpu-prof), for docs/performance.md. */
+  cpuProfDir?: string;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
 
 Closed loop (default): N no-op jobs from C concurrent clients through Jobledger, then the same
 workload on BullMQ, as many raw kafkajs events as Jobledger wrote, and a replay of the read model.
-  --jobs N          jobs to run (default 2000)
+  --jobs N          jobs to run (default 1000)
   --clients C       concurrent submitting clients (default 32)
 
 Fixed rate: Jobledger only, jobs arriving at a steady rate whatever the answers take.
@@ -33,6 +35,7 @@ Both:
   --slots S         jobs at once per worker; BullMQ's concurrency is W x S (default 8)
   --only LIST       comma-separated parts: ${PARTS.join(',')} (default all; fixed rate: jobledger)
   --out FILE        results file (default bench/results/latest.json, fixed rate bench/results/fixed-rate.json)
+  --cpu-prof DIR    profile every service process (node --cpu-prof) into DIR and print where their time went
 `;
 
 export class UsageError extends Error {}
@@ -62,6 +65,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         slots: { type: 'string' },
         only: { type: 'string' },
         out: { type: 'string' },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -79,7 +83,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   if (parts.includes('replay') && !parts.includes('jobledger')) throw new UsageError('replay rebuilds what the jobledger part wrote: add jobledger to --only');
   if (parts.includes('kafka') && !parts.includes('jobledger')) throw new UsageError('kafka produces as many events as the jobledger part wrote: add jobledger to --only');
   return {
-    jobs: positiveInt('jobs', values.jobs, 2000, 10_000_000),
+    jobs: positiveInt('jobs', values.jobs, 1000, 10_000_000),
     clients: positiveInt('clients', values.clients, 32, 10_000),
     rate: fixedRate ? positiveInt('rate', values.rate, 0, 1_000_000) : undefined,
     durationSec: positiveInt('duration', values.duration, 60, 86_400),
@@ -87,5 +91,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     slots: positiveInt('slots', values.slots, 8, 1024),
     parts: PARTS.filter((p) => parts.includes(p)),
     out: values.out ?? (fixedRate ? 'bench/results/fixed-rate.json' : 'bench/results/latest.json'),
+    ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
   };
 }

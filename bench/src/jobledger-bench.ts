@@ -56,7 +56,8 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
     const t0 = performance.now();
     const submissions = workload.rate ? await openLoop(client, workload.jobs, workload.rate) : await closedLoop(client, workload.jobs, workload.clients);
     progress(`submitted ${workload.jobs} jobs in ${Math.round(submissions.lastSentAt - t0)} ms; waiting for Completed in the query projection`);
-    await waitUntilCompleted(stack, workload.jobs, progress);
+    // At a fixed rate the system must keep up: a backlog still there a minute after the last arrival means the rate is above its capacity.
+    await waitUntilCompleted(stack, workload.jobs, progress, workload.rate ? { drainMs: 60_000, rate: workload.rate } : undefined);
     const wallMs = performance.now() - t0;
     const { timeline, byTopic, bytes } = await readLog(bus, stack.topicPrefix, startedAt);
     const ids = submissions.ids;
@@ -148,9 +149,10 @@ async function openLoop(client: JsonClient, jobs: number, rate: number): Promise
 }
 
 /** Polls the query projection until every job is Completed; any other ending, or no progress for a minute, fails the run. */
-async function waitUntilCompleted(stack: Stack, jobs: number, progress: (line: string) => void): Promise<void> {
+async function waitUntilCompleted(stack: Stack, jobs: number, progress: (line: string) => void, fixedRate?: { drainMs: number; rate: number }): Promise<void> {
   const db = new Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
+  const drainDeadline = fixedRate ? Date.now() + fixedRate.drainMs : Infinity;
   try {
     let completed = -1;
     let progressedAt = Date.now();
@@ -165,6 +167,11 @@ async function waitUntilCompleted(stack: Stack, jobs: number, progress: (line: s
       if (now !== completed) {
         completed = now;
         progressedAt = Date.now();
+      }
+      if (fixedRate && Date.now() > drainDeadline) {
+        throw new Error(
+          `Jobledger did not keep up with ${fixedRate.rate} jobs/s: ${jobs - now} of ${jobs} jobs were not Completed ${fixedRate.drainMs / 1000} s after the last arrival; run a lower --rate (the closed loop, npm run bench, shows its capacity)`,
+        );
       }
       if (Date.now() - progressedAt > 60_000) throw new Error(`no job completed for 60 s; the projection holds ${JSON.stringify(counts)}`);
       if (Date.now() - reportedAt > 5_000) {

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseBenchArgs, UsageError, USAGE } from './args';
-import { renderResults } from './report';
+import { summarizeProfiles } from './cpu-profile';
+import { renderProfiles, renderResults } from './report';
 import { runBench } from './run-bench';
 
 /** `npm run bench -- [options]`: prints the table, writes the results file. Exit 2 on a usage error, 1 when a part fails. */
@@ -34,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${renderResults(results)}\n\nwritten to ${out}\n`);
+  if (options.cpuProfDir) process.stdout.write(`\n${renderProfiles(summarizeProfiles(options.cpuProfDir))}\n`);
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import type { BullmqResult } from './bullmq-bench';
+import type { ProfileSummary } from './cpu-profile';
 import type { JobledgerResult } from './jobledger-bench';
 import type { KafkaResult } from './kafka-bench';
 import { round } from './stats';
@@ -116,4 +117,17 @@ export function renderResults(r: BenchResults): string {
   lines.push(`machine: ${m.cores} cores (${m.cpuModel}), ${round(m.memoryBytes / 1024 ** 3)} GiB, Node ${m.node}, ${m.os}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}`);
   lines.push('', formatTable([['goal', 'target', 'measured', 'met'], ...r.goals.map((g) => [g.goal, g.target, g.measured, String(g.met)])]));
   return lines.join('\n');
+}
+
+/** Per profiled process (the pid is in the file name): busy time, GC, the areas and the functions that took it. */
+export function renderProfiles(profiles: readonly ProfileSummary[]): string {
+  return profiles
+    .map((p) =>
+      [
+        `${p.file}: ${p.totalMs} ms profiled, ${p.totalMs - p.idleMs} ms busy, GC ${p.gcMs} ms`,
+        `  by area: ${p.byArea.slice(0, 8).map((a) => `${a.area} ${a.percent}%`).join(', ')}`,
+        ...p.top.slice(0, 8).map((t) => `  ${String(t.percent).padStart(5)}%  ${t.where}`),
+      ].join('\n'),
+    )
+    .join('\n\n');
 }

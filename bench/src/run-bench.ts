@@ -1,4 +1,5 @@
 import { cpus, release, totalmem, type as osType } from 'node:os';
+import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { createKafkajsEventBus } from '@jobledger/kafka';
 import { rebuildReadModel } from '@jobledger/read-model';
@@ -45,8 +46,9 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
         WORKER_SLOTS: String(options.slots),
         JOBLEDGER_WARM_PROCESSES: String(Math.min(options.slots, 64)),
       },
-      { workers: options.workers, label: 'bench' },
+      { workers: options.workers, label: 'bench', nodeArgs: options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProfDir)}`] : [] },
     );
+    if (options.cpuProfDir) progress(`profiling into ${options.cpuProfDir}: ${Object.entries(stack.pids).map(([name, pid]) => `${name}=${pid}`).join(' ')}`);
     try {
       const jobs = options.rate ? options.rate * options.durationSec : options.jobs;
       progress(options.rate ? `Jobledger: ${jobs} no-op jobs at ${options.rate}/s` : `Jobledger: ${jobs} no-op jobs from ${options.clients} clients`);

@@ -1,29 +1,103 @@
 import type { EntityManager } from 'typeorm';
-import type { JobStatus } from '@jobledger/domain';
-import type { AnyEnvelope } from '@jobledger/events';
+import type { JobState, JobStatus } from '@jobledger/domain';
+import type { AnyEnvelope, JobView } from '@jobledger/events';
+
+/** A job's read-model row as the projector keeps it while it applies a batch. */
+export interface JobRow {
+  accountId: string;
+  jobId: string;
+  view: JobView;
+  state: JobState;
+  eventCount: number;
+  logSha256: string | null;
+}
 
 /**
- * Records one lifecycle event on the job's timeline (with its actor), and — when it moved the
- * job to another status — a status entry for the dashboard. Keyed by event id: idempotent.
+ * The writes of a run of job events, gathered so that a batch of events costs a few statements
+ * instead of several per event: each event's timeline entry (with its actor), a status entry for
+ * the dashboard when it moved the job to another status, each job's latest row, and one NOTIFY
+ * per changed job. Keyed by event id and job: idempotent.
  */
-export async function recordTimeline(
-  manager: EntityManager,
-  schema: string,
-  envelope: AnyEnvelope,
-  runbook: string,
-  before: JobStatus | null,
-  after: JobStatus,
-): Promise<void> {
-  await manager.query(
-    `INSERT INTO ${schema}.job_history (event_id, account_id, job_id, time, type, status, actor, correlation_id, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-    [envelope.id, envelope.accountId, envelope.jobId, envelope.occurredAt, envelope.type, after, JSON.stringify(envelope.actor), envelope.correlationId, JSON.stringify(envelope.data)],
+export class JobWrites {
+  private history: unknown[][] = [[], [], [], [], [], [], [], [], []];
+  private statusEntries: unknown[][] = [[], [], [], [], []];
+  private readonly rows = new Map<string, JobRow>();
+
+  constructor(
+    private readonly schema: string,
+    private readonly channel: string,
+  ) {}
+
+  record(envelope: AnyEnvelope, row: JobRow, before: JobStatus | null, key: string): void {
+    const after = row.view.status;
+    const h = [envelope.id, envelope.accountId, envelope.jobId, envelope.occurredAt, envelope.type, after, JSON.stringify(envelope.actor), envelope.correlationId, JSON.stringify(envelope.data)];
+    h.forEach((value, i) => this.history[i].push(value));
+    if (before !== after) [envelope.id, envelope.accountId, row.view.runbook, after, envelope.occurredAt].forEach((value, i) => this.statusEntries[i].push(value));
+    this.rows.set(key, row);
+  }
+
+  async flush(manager: EntityManager): Promise<void> {
+    const s = this.schema;
+    if (this.history[0].length > 0) {
+      await manager.query(
+        `INSERT INTO ${s}.job_history (event_id, account_id, job_id, time, type, status, actor, correlation_id, data)
+         SELECT e, a, j, t, ty, st, ac::jsonb, c, d::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)
+         ON CONFLICT DO NOTHING`,
+        this.history,
+      );
+    }
+    if (this.statusEntries[0].length > 0) {
+      await manager.query(
+        `INSERT INTO ${s}.status_entries (event_id, account_id, runbook, status, entered_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
+        this.statusEntries,
+      );
+    }
+    if (this.rows.size > 0) {
+      const rows = [...this.rows.values()];
+      await manager.query(
+        `INSERT INTO ${s}.jobs (account_id, id, view, state, status, runbook, last_modified_at, created_at, event_count, log_sha256)
+         SELECT a, i, v::jsonb, st::jsonb, s, r, m, c, n, h
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)
+         ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status,
+           last_modified_at = EXCLUDED.last_modified_at, event_count = EXCLUDED.event_count, log_sha256 = EXCLUDED.log_sha256`,
+        [
+          rows.map((r) => r.accountId),
+          rows.map((r) => r.jobId),
+          rows.map((r) => JSON.stringify(r.view)),
+          rows.map((r) => JSON.stringify(r.state)),
+          rows.map((r) => r.view.status),
+          rows.map((r) => r.view.runbook),
+          rows.map((r) => r.view.lastModifiedAt),
+          rows.map((r) => r.view.createdAt),
+          rows.map((r) => r.eventCount),
+          rows.map((r) => r.logSha256),
+        ],
+      );
+      // Delivered on commit: wakes the requests waiting for these jobs (JobWaiter).
+      await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, rows.map((r) => JSON.stringify([r.accountId, r.jobId]))]);
+    }
+    this.history = this.history.map(() => []);
+    this.statusEntries = this.statusEntries.map(() => []);
+    this.rows.clear();
+  }
+}
+
+/** The current rows of the given jobs, locked for this transaction, keyed by jobKey. */
+export async function loadJobRows(manager: EntityManager, schema: string, jobs: readonly [string, string][]): Promise<Map<string, JobRow>> {
+  const rows: { account_id: string; id: string; view: JobView; state: JobState; event_count: number; log_sha256: string | null }[] = await manager.query(
+    `SELECT account_id, id, view, state, event_count, log_sha256 FROM ${schema}.jobs
+     WHERE (account_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[])) FOR UPDATE`,
+    [jobs.map(([accountId]) => accountId), jobs.map(([, jobId]) => jobId)],
   );
-  if (before === after) return;
-  await manager.query(
-    `INSERT INTO ${schema}.status_entries (event_id, account_id, runbook, status, entered_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-    [envelope.id, envelope.accountId, runbook, after, envelope.occurredAt],
+  return new Map(
+    rows.map((r) => [jobKey(r.account_id, r.id), { accountId: r.account_id, jobId: r.id, view: r.view, state: r.state, eventCount: r.event_count, logSha256: r.log_sha256 }]),
   );
+}
+
+export function jobKey(accountId: string, jobId: string): string {
+  return JSON.stringify([accountId, jobId]);
 }
 
 /**

@@ -78,6 +78,46 @@ describe('ReadModelProjector against Postgres', () => {
   });
 });
 
+describe('ReadModelProjector: a batch applied at once', () => {
+  const config = testPlatformConfig('query');
+  let batched: IsolatedDatabase;
+  let oneByOne: IsolatedDatabase;
+
+  beforeAll(async () => {
+    batched = await isolatedDatabase(config, READ_MODEL_MIGRATIONS);
+    oneByOne = await isolatedDatabase(config, READ_MODEL_MIGRATIONS);
+  });
+
+  afterAll(async () => {
+    await batched.drop();
+    await oneByOne.drop();
+  });
+
+  it('leaves every table as applying its events one at a time does (interleaved jobs, a duplicate, a removal, other events between)', async () => {
+    const job = (jobId: string, type: JobEvent['type'], data: Record<string, unknown>) => envelope(type, data, { jobId });
+    const [a1, a2, a3, a4] = [submitted('j-a'), ...[
+      { type: 'JobAssigned', data: { worker: 'w1', workerGroup: 'default', attempt: 1, at } },
+      { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } },
+      { type: 'JobCompleted', data: { result: 1, outputRecords: 0, at } },
+    ] as JobEvent[]].map((e) => job('j-a', e.type, e.data as unknown as Record<string, unknown>));
+    const b = [submitted('j-b'), { type: 'JobStopped', data: { at } }, { type: 'JobRemoved', data: { forced: false, at } }, { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } }] as JobEvent[];
+    const [b1, b2, b3, b4] = b.map((e) => job('j-b', e.type, e.data as unknown as Record<string, unknown>));
+    const output = envelope('JobOutputRecorded', { attempt: 1, records: [{ seq: 1, stream: 'Output', time: at, value: 'late' }] }, { jobId: 'j-b' });
+    const events = asDelivered([a1, b1, a2, a2, heartbeat('w-1', 1), b2, a3, b3, output, b4, a4, runbookPublished('rb', 1)]);
+    const projectorOf = (db: IsolatedDatabase) => new ReadModelProjector(quoteIdent(db.schema));
+    await batched.dataSource.transaction((m) => projectorOf(batched).apply(m, events));
+    for (const event of events) await oneByOne.dataSource.transaction((m) => projectorOf(oneByOne).apply(m, [event]));
+    for (const { table } of PROJECTED_TABLES) {
+      const rows = (db: IsolatedDatabase) => db.dataSource.query(`SELECT * FROM ${quoteIdent(db.schema)}.${table} ORDER BY 1, 2`);
+      expect({ table, rows: await rows(batched) }).toEqual({ table, rows: await rows(oneByOne) });
+    }
+    const [jobA] = await batched.dataSource.query(`SELECT status, event_count FROM ${quoteIdent(batched.schema)}.jobs WHERE id = 'j-a'`);
+    expect(jobA).toEqual({ status: 'Completed', event_count: 4 });
+    expect(await batched.dataSource.query(`SELECT id FROM ${quoteIdent(batched.schema)}.jobs WHERE id = 'j-b'`)).toEqual([]);
+    expect(await batched.dataSource.query(`SELECT job_id FROM ${quoteIdent(batched.schema)}.removed_jobs`)).toEqual([{ job_id: 'j-b' }]);
+  });
+});
+
 describe('the read model replaying the recorded fixture of every event type and version', () => {
   const config = testPlatformConfig('query');
   let db: IsolatedDatabase;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
-import type { JobEvent, JobState } from '@jobledger/domain';
+import type { JobEvent } from '@jobledger/domain';
 import { encodeEvent, evolveJobView } from '@jobledger/events';
-import type { AnyEnvelope, JobView, OutputRecord, RunbookPublishedData } from '@jobledger/events';
-import { claimEvent } from '@jobledger/platform';
+import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
+import { claimEvents } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
-import { forgetJob, recordTimeline } from './job-timeline';
+import { JobWrites, forgetJob, jobKey, loadJobRows } from './job-timeline';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
@@ -16,19 +16,30 @@ const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
  * events), their timeline, output and status entries, runbook versions, workers and worker
  * groups. The same code projects the live schema and a rebuild, so the two can be compared.
  * Each event is applied once per schema (the inbox remembers its id): a duplicate on the log
- * or a redelivery changes nothing. Runs inside the caller's transaction.
+ * or a redelivery changes nothing. Runs inside the caller's transaction. A batch's job events
+ * are applied in memory and written with a few statements per batch (see JobWrites), in order.
  */
 export class ReadModelProjector {
   /** @param schema the quoted schema to write to */
   constructor(readonly schema: string) {}
 
   async apply(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
-    for (const { envelope, message } of events) {
-      if (await claimEvent(manager, this.schema, envelope.id)) await this.applyOne(manager, envelope, message.value ?? encodeEvent(envelope));
+    const claimed = await claimEvents(manager, this.schema, events.map((e) => e.envelope.id));
+    let jobEvents: DecodedEvent[] = [];
+    for (const event of events) {
+      if (!claimed.delete(event.envelope.id.toLowerCase())) continue;
+      if (JOB_TYPES.has(event.envelope.type) && event.envelope.jobId) {
+        jobEvents.push(event);
+        continue;
+      }
+      await this.applyJobEvents(manager, jobEvents);
+      jobEvents = [];
+      await this.applyOther(manager, event.envelope);
     }
+    await this.applyJobEvents(manager, jobEvents);
   }
 
-  private async applyOne(manager: EntityManager, envelope: AnyEnvelope, bytes: Buffer): Promise<void> {
+  private async applyOther(manager: EntityManager, envelope: AnyEnvelope): Promise<void> {
     if (envelope.type === 'RunbookPublished') {
       const d = envelope.data as RunbookPublishedData;
       await manager.query(
@@ -38,40 +49,42 @@ export class ReadModelProjector {
       );
     } else if (envelope.type === 'JobOutputRecorded' && envelope.jobId) {
       await this.applyOutput(manager, envelope, (envelope.data as { records: OutputRecord[] }).records);
-    } else if (JOB_TYPES.has(envelope.type) && envelope.jobId) {
-      await this.applyJobEvent(manager, envelope, bytes);
     } else if (WORKER_EVENT_TYPES.has(envelope.type)) {
       await projectWorkerEvent(manager, this.schema, envelope);
     }
   }
 
-  private async applyJobEvent(manager: EntityManager, envelope: AnyEnvelope, bytes: Buffer): Promise<void> {
-    const [row] = await manager.query(
-      `SELECT view, state, event_count, log_sha256 FROM ${this.schema}.jobs WHERE account_id = $1 AND id = $2 FOR UPDATE`,
-      [envelope.accountId, envelope.jobId],
-    );
-    const event = { type: envelope.type, data: envelope.data } as JobEvent;
-    const before = (row?.state as JobState | undefined) ?? initialState();
-    const { view, state } = evolveJobView((row?.view as JobView | undefined) ?? null, before, event, envelope.occurredAt);
-    if (!view) return;
-    if (state.removed) {
-      await forgetJob(manager, this.schema, envelope.accountId, envelope.jobId as string);
-      return;
+  /** Job events, in log order: each job's row is read once (locked), evolved in memory, and written once. */
+  private async applyJobEvents(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const jobs = new Map(events.map(({ envelope }) => [jobKey(envelope.accountId, envelope.jobId as string), [envelope.accountId, envelope.jobId as string] as [string, string]]));
+    const rows = await loadJobRows(manager, this.schema, [...jobs.values()]);
+    const writes = new JobWrites(this.schema, jobChangesChannel(this.schema));
+    for (const { envelope, message } of events) {
+      const key = jobKey(envelope.accountId, envelope.jobId as string);
+      const row = rows.get(key);
+      const event = { type: envelope.type, data: envelope.data } as JobEvent;
+      const before = row?.state ?? initialState();
+      const { view, state } = evolveJobView(row?.view ?? null, before, event, envelope.occurredAt);
+      if (!view) continue;
+      if (state.removed) {
+        await writes.flush(manager);
+        await forgetJob(manager, this.schema, envelope.accountId, envelope.jobId as string);
+        rows.delete(key);
+        continue;
+      }
+      const next = {
+        accountId: envelope.accountId,
+        jobId: envelope.jobId as string,
+        view,
+        state,
+        eventCount: (row?.eventCount ?? 0) + 1,
+        logSha256: chainSha256(row?.logSha256 ?? null, message.value ?? encodeEvent(envelope)),
+      };
+      rows.set(key, next);
+      writes.record(envelope, next, before.status, key);
     }
-    await recordTimeline(manager, this.schema, envelope, view.runbook, before.status, view.status);
-    await manager.query(
-      `INSERT INTO ${this.schema}.jobs (account_id, id, view, state, status, runbook, last_modified_at, created_at, event_count, log_sha256)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status,
-         last_modified_at = EXCLUDED.last_modified_at, event_count = EXCLUDED.event_count, log_sha256 = EXCLUDED.log_sha256`,
-      [
-        envelope.accountId, envelope.jobId, JSON.stringify(view), JSON.stringify(state), view.status, view.runbook,
-        view.lastModifiedAt, view.createdAt, ((row?.event_count as number | undefined) ?? 0) + 1,
-        chainSha256((row?.log_sha256 as string | null | undefined) ?? null, bytes),
-      ],
-    );
-    // Delivered on commit: wakes the requests waiting for this job (JobWaiter).
-    await manager.query(`SELECT pg_notify($1, $2)`, [jobChangesChannel(this.schema), JSON.stringify([envelope.accountId, envelope.jobId])]);
+    await writes.flush(manager);
   }
 
   private async applyOutput(manager: EntityManager, envelope: AnyEnvelope, records: OutputRecord[]): Promise<void> {

@@ -27,6 +27,8 @@ export interface Stack {
   workerIds: string[];
   /** Sends a signal to one execution worker (e.g. SIGKILL, to lose it) and waits for it to exit. */
   killWorker(workerId: string, signal: NodeJS.Signals): Promise<void>;
+  /** The process id of each service and worker, by name. */
+  pids: Record<string, number>;
   /** Each running process's peak resident set so far (VmHWM of /proc), in bytes, by service or worker id. */
   peakRss(): Record<string, number>;
   stop(): Promise<void>;
@@ -35,6 +37,8 @@ export interface Stack {
 export interface StackOptions {
   /** @default 1 */
   workers?: number;
+  /** Node options for the service processes, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
   /** Starts the names of topics (`<label>.<id>.`), schemas (`<label>_<id>_`) and workers. @default e2e */
   label?: string;
 }
@@ -49,8 +53,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function run(script: string, env: NodeJS.ProcessEnv, logs: string[]): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(script: string, env: NodeJS.ProcessEnv, logs: string[], nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
   return child;
@@ -101,21 +105,21 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}, options: Stac
   const workers = new Map<string, ChildProcess>();
   for (const service of SERVICES.filter((s) => s !== 'execution')) {
     logs.set(service, []);
-    const child = run(`services/${service}/dist/main.js`, { ...base, PORT: String(ports[service]) }, logs.get(service) as string[]);
+    const child = run(`services/${service}/dist/main.js`, { ...base, PORT: String(ports[service]) }, logs.get(service) as string[], options.nodeArgs);
     byName.set(service, child);
     children.push(child);
   }
   for (let i = 1; i <= (options.workers ?? 1); i++) {
     const workerId = `${label}-${id}-w${i}`;
     logs.set(workerId, []);
-    const child = run('services/execution/dist/main.js', { ...base, PORT: String(i === 1 ? ports.execution : await freePort()), WORKER_ID: workerId }, logs.get(workerId) as string[]);
+    const child = run('services/execution/dist/main.js', { ...base, PORT: String(i === 1 ? ports.execution : await freePort()), WORKER_ID: workerId }, logs.get(workerId) as string[], options.nodeArgs);
     workers.set(workerId, child);
     byName.set(workerId, child);
     children.push(child);
   }
   logs.set('gateway', []);
   const url = (s: string) => `http://127.0.0.1:${ports[s]}`;
-  const gateway = run('services/gateway/dist/main.js', { ...base, PORT: String(ports.gateway), SUBMISSION_URL: url('submission'), SCHEDULING_URL: url('scheduling'), QUERY_URL: url('query') }, logs.get('gateway') as string[]);
+  const gateway = run('services/gateway/dist/main.js', { ...base, PORT: String(ports.gateway), SUBMISSION_URL: url('submission'), SCHEDULING_URL: url('scheduling'), QUERY_URL: url('query') }, logs.get('gateway') as string[], options.nodeArgs);
   byName.set('gateway', gateway);
   children.push(gateway);
   const baseUrl = url('gateway');
@@ -145,7 +149,8 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}, options: Stac
   const urls = Object.fromEntries([...SERVICES, 'gateway'].map((s) => [s, url(s)]));
   const peakRss = () =>
     Object.fromEntries([...byName].flatMap(([name, child]) => (child.pid !== undefined && child.exitCode === null ? [[name, peakRssOf(child.pid)]] : [])));
-  return { baseUrl, adminKey, prefix, env: base, topicPrefix: String(base.JOBLEDGER_TOPIC_PREFIX), urls, logs, workerIds: [...workers.keys()], killWorker, peakRss, stop };
+  const pids = Object.fromEntries([...byName].map(([name, child]) => [name, child.pid ?? 0]));
+  return { baseUrl, adminKey, prefix, env: base, topicPrefix: String(base.JOBLEDGER_TOPIC_PREFIX), urls, logs, workerIds: [...workers.keys()], killWorker, peakRss, pids, stop };
 }
 
 /** VmHWM of /proc/<pid>/status: the process's peak resident set, in bytes (0 when it is gone). */

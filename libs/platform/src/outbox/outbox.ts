@@ -42,3 +42,16 @@ export async function claimEvent(manager: EntityManager, quotedSchema: string, e
   const rows = await manager.query(`INSERT INTO ${quotedSchema}.inbox (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`, [eventId]);
   return rows.length > 0;
 }
+
+/**
+ * claimEvent for many events in one statement: the ids (lower-case) that were not applied
+ * before. An id given twice is claimed once; the caller applies only its first occurrence.
+ */
+export async function claimEvents(manager: EntityManager, quotedSchema: string, eventIds: readonly string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows: { id: string }[] = await manager.query(
+    `INSERT INTO ${quotedSchema}.inbox (event_id) SELECT DISTINCT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text AS id`,
+    [eventIds],
+  );
+  return new Set(rows.map((r) => r.id));
+}

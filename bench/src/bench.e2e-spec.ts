@@ -89,4 +89,10 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Postgres at postgres://postgres@127.0.0.1:1/nothing did not answer');
   });
+
+  it('names a bad setting instead of running with it', () => {
+    const run = spawnSync(process.execPath, [MAIN, '--jobs', '1'], { encoding: 'utf8', env: { ...process.env, JOBLEDGER_TOPIC_PARTITIONS: 'zero' }, timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('JOBLEDGER_TOPIC_PARTITIONS must be an integer from 1 to 1000, got "zero"');
+  });
 });

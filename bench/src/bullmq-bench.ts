@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
+import { closedLoop } from './closed-loop';
 import { percentiles, perSecond } from './stats';
 import type { Percentiles } from './stats';
 
@@ -47,14 +48,7 @@ export async function benchBullmq(redis: RedisAddress, jobs: number, clients: nu
     worker.on('error', (error) => settle(new Error(`BullMQ worker: ${error.message}`)));
     await worker.waitUntilReady();
     const t0 = performance.now();
-    let next = 0;
-    const client = async () => {
-      while (next < jobs) {
-        next++;
-        await queue.add('noop', {});
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(clients, jobs) }, client));
+    await closedLoop(jobs, clients, () => queue.add('noop', {}).then(() => undefined));
     await finished;
     const wallMs = performance.now() - t0;
     const processed = percentiles(addToProcessed);

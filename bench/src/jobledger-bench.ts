@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { topicNames } from '@jobledger/events';
 import type { EventBus } from '@jobledger/kafka';
 import type { Stack } from '@jobledger/testing';
+import { closedLoop } from './closed-loop';
 import { JsonClient } from './http-client';
 import { JobTimeline } from './job-timeline';
 import { percentiles, perSecond, round } from './stats';
@@ -54,7 +55,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
     if (published.status !== 201) throw new Error(`publishing the no-op runbook answered ${published.status}: ${published.body}`);
     const startedAt = Date.now();
     const t0 = performance.now();
-    const submissions = workload.rate ? await openLoop(client, workload.jobs, workload.rate) : await closedLoop(client, workload.jobs, workload.clients);
+    const submissions = workload.rate ? await submitOpenLoop(client, workload.jobs, workload.rate) : await submitClosedLoop(client, workload.jobs, workload.clients);
     progress(`submitted ${workload.jobs} jobs in ${Math.round(submissions.lastSentAt - t0)} ms; waiting for Completed in the query projection`);
     // At a fixed rate the system must keep up: a backlog still there a minute after the last arrival means the rate is above its capacity.
     await waitUntilCompleted(stack, workload.jobs, progress, workload.rate ? { drainMs: 60_000, rate: workload.rate } : undefined);
@@ -110,22 +111,17 @@ async function submit(client: JsonClient, into: Submissions): Promise<void> {
 }
 
 /** C clients, each submitting its next job as soon as the last one was accepted. */
-async function closedLoop(client: JsonClient, jobs: number, clients: number): Promise<Submissions> {
+async function submitClosedLoop(client: JsonClient, jobs: number, clients: number): Promise<Submissions> {
   const into: Submissions = { ids: [], httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
-  let next = 0;
-  const one = async () => {
-    while (next < jobs) {
-      next++;
-      into.lastSentAt = performance.now();
-      await submit(client, into);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(clients, jobs) }, one));
+  await closedLoop(jobs, clients, () => {
+    into.lastSentAt = performance.now();
+    return submit(client, into);
+  });
   return into;
 }
 
 /** Job i is due at i/rate seconds, sent then whether or not earlier ones were answered. */
-async function openLoop(client: JsonClient, jobs: number, rate: number): Promise<Submissions> {
+async function submitOpenLoop(client: JsonClient, jobs: number, rate: number): Promise<Submissions> {
   const into: Submissions = { ids: [], httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
   const inFlight = new Set<Promise<void>>();
   const failures: Error[] = [];

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { EnvReader } from '@jobledger/platform';
 import { parseBenchArgs, UsageError, USAGE } from './args';
 import { summarizeProfiles } from './cpu-profile';
 import { renderProfiles, renderResults } from './report';
@@ -19,14 +20,22 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const redisUrl = new URL(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  // The services' own reader: a bad setting is named, not turned into NaN.
+  const env = new EnvReader(process.env);
+  const settings = {
+    kafkaBrokers: env.string('KAFKA_BROKERS', '127.0.0.1:9092').split(','),
+    databaseUrl: env.string('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/jobledger'),
+    partitions: env.int('JOBLEDGER_TOPIC_PARTITIONS', 6, 1, 1000),
+    redisUrl: new URL(env.string('BENCH_REDIS_URL', 'redis://127.0.0.1:6379')),
+  };
+  env.done();
   const results = await runBench(
     options,
     {
-      kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-      databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/jobledger',
-      redis: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) },
-      partitions: Number(process.env.JOBLEDGER_TOPIC_PARTITIONS ?? 6),
+      kafkaBrokers: settings.kafkaBrokers,
+      databaseUrl: settings.databaseUrl,
+      redis: { host: settings.redisUrl.hostname, port: Number(settings.redisUrl.port || 6379) },
+      partitions: settings.partitions,
       command: ['npm run bench --', ...argv].join(' '),
     },
     (line) => process.stderr.write(`[bench] ${line}\n`),

@@ -34,6 +34,7 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
   let jobledger: JobledgerResult | undefined;
   let replay: ReplayResult | undefined;
   let peakRssBytes: Record<string, number> = {};
+  const jobs = options.rate ? options.rate * options.durationSec : options.jobs;
   if (options.parts.includes('jobledger')) {
     progress(`starting the services (${options.workers} execution worker(s) x ${options.slots} slots)`);
     const stack = await startStack(
@@ -50,7 +51,6 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
     );
     if (options.cpuProfDir) progress(`profiling into ${options.cpuProfDir}: ${Object.entries(stack.pids).map(([name, pid]) => `${name}=${pid}`).join(' ')}`);
     try {
-      const jobs = options.rate ? options.rate * options.durationSec : options.jobs;
       progress(options.rate ? `Jobledger: ${jobs} no-op jobs at ${options.rate}/s` : `Jobledger: ${jobs} no-op jobs from ${options.clients} clients`);
       jobledger = await benchJobledger(stack, bus, { jobs, clients: options.clients, rate: options.rate }, progress);
       if (options.parts.includes('replay')) {
@@ -61,15 +61,13 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
       }
       peakRssBytes = stack.peakRss();
     } catch (error) {
-      const tail = [...stack.logs].map(([name, lines]) => `--- ${name}\n${lines.join('').slice(-2000)}`).join('\n');
-      throw new Error(`${(error as Error).message}\n${tail}`);
+      throw new Error(`${(error as Error).message}\n${stack.logTail(2000)}`);
     } finally {
       await stack.stop();
     }
   }
   let bullmq: BullmqResult | undefined;
   if (options.parts.includes('bullmq')) {
-    const jobs = options.rate ? options.rate * options.durationSec : options.jobs;
     progress(`BullMQ: ${jobs} no-op jobs from ${options.clients} clients, concurrency ${options.workers * options.slots}`);
     bullmq = await benchBullmq(settings.redis, jobs, options.clients, options.workers * options.slots);
   }

@@ -28,12 +28,12 @@ export class JobWrites {
     private readonly channel: string,
   ) {}
 
-  record(envelope: AnyEnvelope, row: JobRow, before: JobStatus | null, key: string): void {
+  record(envelope: AnyEnvelope, row: JobRow, before: JobStatus | null): void {
     const after = row.view.status;
     const h = [envelope.id, envelope.accountId, envelope.jobId, envelope.occurredAt, envelope.type, after, JSON.stringify(envelope.actor), envelope.correlationId, JSON.stringify(envelope.data)];
     h.forEach((value, i) => this.history[i].push(value));
     if (before !== after) [envelope.id, envelope.accountId, row.view.runbook, after, envelope.occurredAt].forEach((value, i) => this.statusEntries[i].push(value));
-    this.rows.set(key, row);
+    this.rows.set(jobKey(row.accountId, row.jobId), row);
   }
 
   async flush(manager: EntityManager): Promise<void> {

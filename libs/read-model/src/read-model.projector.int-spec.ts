@@ -12,6 +12,16 @@ import { asDelivered, envelope, groupConfigured, heartbeat, runbookPublished } f
 
 const at = '2026-11-21T10:00:00.000Z';
 
+const lifecycle = (jobId: string): JobEvent[] => [
+  submitted(jobId),
+  { type: 'JobAssigned', data: { worker: 'w1', workerGroup: 'default', attempt: 1, at } },
+  { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } },
+  { type: 'JobCompleted', data: { result: 1, outputRecords: 0, at } },
+];
+
+/** The job's events as envelopes on the log. */
+const envelopesOf = (jobId: string, events: JobEvent[]) => events.map((e) => envelope(e.type, e.data as unknown as Record<string, unknown>, { jobId }));
+
 describe('ReadModelProjector against Postgres', () => {
   const config = testPlatformConfig('query');
   let db: IsolatedDatabase;
@@ -26,15 +36,8 @@ describe('ReadModelProjector against Postgres', () => {
 
   afterAll(() => db.drop());
 
-  const lifecycle = (jobId: string): JobEvent[] => [
-    submitted(jobId),
-    { type: 'JobAssigned', data: { worker: 'w1', workerGroup: 'default', attempt: 1, at } },
-    { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } },
-    { type: 'JobCompleted', data: { result: 1, outputRecords: 0, at } },
-  ];
-
   it('keeps a running SHA-256 over a job’s events in log order, and is idempotent when run twice', async () => {
-    const events = asDelivered(lifecycle('j-hash').map((e) => envelope(e.type, e.data as unknown as Record<string, unknown>, { jobId: 'j-hash' })));
+    const events = asDelivered(envelopesOf('j-hash', lifecycle('j-hash')));
     await project(events);
     await project(events);
     const [job] = await db.dataSource.query(`SELECT event_count, log_sha256 FROM ${projector.schema}.jobs WHERE id = 'j-hash'`);
@@ -43,7 +46,7 @@ describe('ReadModelProjector against Postgres', () => {
   });
 
   it('gives another digest when the events come in another order', () => {
-    const [a, b] = asDelivered(lifecycle('j-order').slice(0, 2).map((e) => envelope(e.type, e.data as unknown as Record<string, unknown>, { jobId: 'j-order' })));
+    const [a, b] = asDelivered(envelopesOf('j-order', lifecycle('j-order').slice(0, 2)));
     const ab = chainSha256(chainSha256(null, a.message.value as Buffer), b.message.value as Buffer);
     const ba = chainSha256(chainSha256(null, b.message.value as Buffer), a.message.value as Buffer);
     expect(ab).not.toEqual(ba);
@@ -94,14 +97,13 @@ describe('ReadModelProjector: a batch applied at once', () => {
   });
 
   it('leaves every table as applying its events one at a time does (interleaved jobs, a duplicate, a removal, other events between)', async () => {
-    const job = (jobId: string, type: JobEvent['type'], data: Record<string, unknown>) => envelope(type, data, { jobId });
-    const [a1, a2, a3, a4] = [submitted('j-a'), ...[
-      { type: 'JobAssigned', data: { worker: 'w1', workerGroup: 'default', attempt: 1, at } },
+    const [a1, a2, a3, a4] = envelopesOf('j-a', lifecycle('j-a'));
+    const [b1, b2, b3, b4] = envelopesOf('j-b', [
+      submitted('j-b'),
+      { type: 'JobStopped', data: { at } },
+      { type: 'JobRemoved', data: { forced: false, at } },
       { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } },
-      { type: 'JobCompleted', data: { result: 1, outputRecords: 0, at } },
-    ] as JobEvent[]].map((e) => job('j-a', e.type, e.data as unknown as Record<string, unknown>));
-    const b = [submitted('j-b'), { type: 'JobStopped', data: { at } }, { type: 'JobRemoved', data: { forced: false, at } }, { type: 'JobStarted', data: { worker: 'w1', attempt: 1, at } }] as JobEvent[];
-    const [b1, b2, b3, b4] = b.map((e) => job('j-b', e.type, e.data as unknown as Record<string, unknown>));
+    ] as JobEvent[]);
     const output = envelope('JobOutputRecorded', { attempt: 1, records: [{ seq: 1, stream: 'Output', time: at, value: 'late' }] }, { jobId: 'j-b' });
     const events = asDelivered([a1, b1, a2, a2, heartbeat('w-1', 1), b2, a3, b3, output, b4, a4, runbookPublished('rb', 1)]);
     const projectorOf = (db: IsolatedDatabase) => new ReadModelProjector(quoteIdent(db.schema));

@@ -82,7 +82,7 @@ export class ReadModelProjector {
         logSha256: chainSha256(row?.logSha256 ?? null, message.value ?? encodeEvent(envelope)),
       };
       rows.set(key, next);
-      writes.record(envelope, next, before.status, key);
+      writes.record(envelope, next, before.status);
     }
     await writes.flush(manager);
   }

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { readFileSync } from 'node:fs';
 import { topicNames } from '@jobledger/events';
 import { createKafkajsEventBus } from '@jobledger/kafka';
 
@@ -31,6 +31,8 @@ export interface Stack {
   pids: Record<string, number>;
   /** Each running process's peak resident set so far (VmHWM of /proc), in bytes, by service or worker id. */
   peakRss(): Record<string, number>;
+  /** The last `chars` characters each process logged, under its name: for an error that must show why. */
+  logTail(chars: number): string;
   stop(): Promise<void>;
 }
 
@@ -100,32 +102,24 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}, options: Stac
   const code = await new Promise<number | null>((resolve) => run('libs/kafka/dist/bin/create-topics.js', base, topicLogs).on('exit', resolve));
   if (code !== 0) throw new Error(`create-topics failed: ${topicLogs.join('')}`);
   const ports = Object.fromEntries(await Promise.all([...SERVICES, 'gateway'].map(async (s) => [s, await freePort()])));
-  const children: ChildProcess[] = [];
-  const byName = new Map<string, ChildProcess>();
-  const workers = new Map<string, ChildProcess>();
-  for (const service of SERVICES.filter((s) => s !== 'execution')) {
-    logs.set(service, []);
-    const child = run(`services/${service}/dist/main.js`, { ...base, PORT: String(ports[service]) }, logs.get(service) as string[], options.nodeArgs);
-    byName.set(service, child);
-    children.push(child);
-  }
+  const processes = new Map<string, ChildProcess>();
+  const start = (name: string, script: string, env: NodeJS.ProcessEnv) => {
+    logs.set(name, []);
+    processes.set(name, run(script, { ...base, ...env }, logs.get(name) as string[], options.nodeArgs));
+  };
+  for (const service of SERVICES.filter((s) => s !== 'execution')) start(service, `services/${service}/dist/main.js`, { PORT: String(ports[service]) });
+  const workerIds: string[] = [];
   for (let i = 1; i <= (options.workers ?? 1); i++) {
     const workerId = `${label}-${id}-w${i}`;
-    logs.set(workerId, []);
-    const child = run('services/execution/dist/main.js', { ...base, PORT: String(i === 1 ? ports.execution : await freePort()), WORKER_ID: workerId }, logs.get(workerId) as string[], options.nodeArgs);
-    workers.set(workerId, child);
-    byName.set(workerId, child);
-    children.push(child);
+    workerIds.push(workerId);
+    start(workerId, 'services/execution/dist/main.js', { PORT: String(i === 1 ? ports.execution : await freePort()), WORKER_ID: workerId });
   }
-  logs.set('gateway', []);
   const url = (s: string) => `http://127.0.0.1:${ports[s]}`;
-  const gateway = run('services/gateway/dist/main.js', { ...base, PORT: String(ports.gateway), SUBMISSION_URL: url('submission'), SCHEDULING_URL: url('scheduling'), QUERY_URL: url('query') }, logs.get('gateway') as string[], options.nodeArgs);
-  byName.set('gateway', gateway);
-  children.push(gateway);
+  start('gateway', 'services/gateway/dist/main.js', { PORT: String(ports.gateway), SUBMISSION_URL: url('submission'), SCHEDULING_URL: url('scheduling'), QUERY_URL: url('query') });
   const baseUrl = url('gateway');
   const stop = async () => {
     await Promise.all(
-      children.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))),
+      [...processes.values()].map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))),
     );
     const db = new Client({ connectionString: base.DATABASE_URL });
     await db.connect();
@@ -135,22 +129,23 @@ export async function startStack(extraEnv: NodeJS.ProcessEnv = {}, options: Stac
     await admin.deleteTopics(Object.values(topicNames(base.JOBLEDGER_TOPIC_PREFIX)));
     await admin.disconnect();
   };
+  const logTail = (chars: number) => [...logs].map(([name, lines]) => `--- ${name}\n${lines.join('').slice(-chars)}`).join('\n');
   try {
     await waitFor(`${baseUrl}/readyz`, 45_000);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n${[...logs].map(([s, l]) => `--- ${s}\n${l.join('').slice(-3000)}`).join('\n')}`);
+    throw new Error(`${(error as Error).message}\n${logTail(3000)}`);
   }
   const killWorker = async (workerId: string, signal: NodeJS.Signals) => {
-    const child = workers.get(workerId);
+    const child = workerIds.includes(workerId) ? processes.get(workerId) : undefined;
     if (!child) throw new Error(`no worker ${workerId}`);
     if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => (child.once('exit', resolve), child.kill(signal)));
   };
   const urls = Object.fromEntries([...SERVICES, 'gateway'].map((s) => [s, url(s)]));
   const peakRss = () =>
-    Object.fromEntries([...byName].flatMap(([name, child]) => (child.pid !== undefined && child.exitCode === null ? [[name, peakRssOf(child.pid)]] : [])));
-  const pids = Object.fromEntries([...byName].map(([name, child]) => [name, child.pid ?? 0]));
-  return { baseUrl, adminKey, prefix, env: base, topicPrefix: String(base.JOBLEDGER_TOPIC_PREFIX), urls, logs, workerIds: [...workers.keys()], killWorker, peakRss, pids, stop };
+    Object.fromEntries([...processes].flatMap(([name, child]) => (child.pid !== undefined && child.exitCode === null ? [[name, peakRssOf(child.pid)]] : [])));
+  const pids = Object.fromEntries([...processes].map(([name, child]) => [name, child.pid ?? 0]));
+  return { baseUrl, adminKey, prefix, env: base, topicPrefix: String(base.JOBLEDGER_TOPIC_PREFIX), urls, logs, workerIds, killWorker, peakRss, logTail, pids, stop };
 }
 
 /** VmHWM of /proc/<pid>/status: the process's peak resident set, in bytes (0 when it is gone). */

@@ -9,13 +9,18 @@ describe('bench flags', () => {
       durationSec: 60,
       workers: 1,
       slots: 8,
-      parts: ['jobledger', 'bullmq', 'kafka', 'replay'],
+      parts: ['jobledger', 'bullmq', 'kafka', 'replay', 'replay-log'],
+      logJobs: 20_000,
       out: 'bench/results/latest.json',
     });
   });
 
   it('takes N, C and a part list in their canonical order', () => {
     expect(parseBenchArgs(['--jobs', '500', '--clients', '8', '--only', 'bullmq,jobledger'])).toMatchObject({ jobs: 500, clients: 8, parts: ['jobledger', 'bullmq'] });
+  });
+
+  it('replays a log of its own, of the size asked for, without the other parts', () => {
+    expect(parseBenchArgs(['--only', 'replay-log', '--log-jobs', '200000'])).toMatchObject({ parts: ['replay-log'], logJobs: 200_000 });
   });
 
   it('has a fixed-rate mode that measures Jobledger alone into its own file', () => {
@@ -28,7 +33,8 @@ describe('bench flags', () => {
     [['--clients', 'many'], /--clients must be a whole number/],
     [['--rate', '200', '--jobs', '10'], /--jobs is for the closed loop/],
     [['--duration', '10'], /--duration needs --rate/],
-    [['--only', 'redis'], /--only takes jobledger, bullmq, kafka, replay/],
+    [['--only', 'redis'], /--only takes jobledger, bullmq, kafka, replay, replay-log/],
+    [['--log-jobs', 'all'], /--log-jobs must be a whole number/],
     [['--only', 'replay'], /replay rebuilds what the jobledger part wrote/],
     [['--rate', '100', '--only', 'bullmq'], /fixed-rate mode measures Jobledger only/],
     [['--fast'], /Unknown option '--fast'/],

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const PARTS = ['jobledger', 'bullmq', 'kafka', 'replay'] as const;
+export const PARTS = ['jobledger', 'bullmq', 'kafka', 'replay', 'replay-log'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,8 @@ export interface BenchOptions {
   workers: number;
   slots: number;
   parts: Part[];
+  /** Completed jobs in the log the replay-log part writes and replays (5 events each). */
+  logJobs: number;
   out: string;
   /** Writes a V8 CPU profile of each service process here (node --cpu-prof), for docs/performance.md. */
   cpuProfDir?: string;
@@ -22,7 +24,8 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
 
 Closed loop (default): N no-op jobs from C concurrent clients through Jobledger, then the same
-workload on BullMQ, as many raw kafkajs events as Jobledger wrote, and a replay of the read model.
+workload on BullMQ, as many raw kafkajs events as Jobledger wrote, a replay of the read model from
+Jobledger's log, and a replay of a log of L completed jobs written for the purpose.
   --jobs N          jobs to run (default 1000)
   --clients C       concurrent submitting clients (default 32)
 
@@ -33,6 +36,7 @@ Fixed rate: Jobledger only, jobs arriving at a steady rate whatever the answers 
 Both:
   --workers W       execution workers (default 1)
   --slots S         jobs at once per worker; BullMQ's concurrency is W x S (default 8)
+  --log-jobs L      completed jobs (5 events each) in the replay-log part's log (default 20000)
   --only LIST       comma-separated parts: ${PARTS.join(',')} (default all; fixed rate: jobledger)
   --out FILE        results file (default bench/results/latest.json, fixed rate bench/results/fixed-rate.json)
   --cpu-prof DIR    profile every service process (node --cpu-prof) into DIR and print where their time went
@@ -64,6 +68,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         workers: { type: 'string' },
         slots: { type: 'string' },
         only: { type: 'string' },
+        'log-jobs': { type: 'string' },
         out: { type: 'string' },
         'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -90,6 +95,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     workers: positiveInt('workers', values.workers, 1, 64),
     slots: positiveInt('slots', values.slots, 8, 1024),
     parts: PARTS.filter((p) => parts.includes(p)),
+    logJobs: positiveInt('log-jobs', values['log-jobs'], 20_000, 10_000_000),
     out: values.out ?? (fixedRate ? 'bench/results/fixed-rate.json' : 'bench/results/latest.json'),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
   };

@@ -2,6 +2,7 @@ import type { BullmqResult } from './bullmq-bench';
 import type { ProfileSummary } from './cpu-profile';
 import type { JobledgerResult } from './jobledger-bench';
 import type { KafkaResult } from './kafka-bench';
+import type { ReplayLogResult } from './replay-log-bench';
 import { round } from './stats';
 import type { Percentiles } from './stats';
 
@@ -39,6 +40,7 @@ export interface BenchResults {
   bullmq?: BullmqResult;
   kafka?: KafkaResult;
   replay?: ReplayResult;
+  replayLog?: ReplayLogResult;
   /**
    * vsBullmq: Jobledger's jobs/s over BullMQ's. vsKafka: the events/s Jobledger put on Kafka
    * during its run over what raw kafkajs moves on the same broker: how much of the ceiling it used.
@@ -57,7 +59,9 @@ export function ratios(jobledger?: JobledgerResult, bullmq?: BullmqResult, kafka
 }
 
 /** The targets the issue holds the system to, against what this run measured. */
-export function goals(jobledger?: JobledgerResult, replay?: ReplayResult): Goal[] {
+/** The replay goal is judged on the larger log when there is one: a log of a few thousand events is mostly start-up. */
+export function goals(jobledger?: JobledgerResult, replay?: ReplayResult, replayLog?: ReplayLogResult): Goal[] {
+  const replayed = replayLog ? { rate: replayLog.eventsPerSec, of: `${replayLog.events} events` } : replay ? { rate: replay.eventsPerSec, of: `${replay.events} events` } : undefined;
   const atRate = jobledger?.mode === 'fixed-rate' && (jobledger.targetRatePerSec ?? 0) >= 500;
   return [
     jobledger?.mode === 'closed-loop'
@@ -71,8 +75,8 @@ export function goals(jobledger?: JobledgerResult, replay?: ReplayResult): Goal[
           met: jobledger.p99SubmitToRunningMs <= 100 && jobledger.jobsPerSec >= 0.95 * 500,
         }
       : { goal: 'p99 submit->Running at 500 jobs/s', target: '<= 100 ms', measured: 'run npm run bench -- --rate 500', met: 'not measured' },
-    replay
-      ? { goal: 'replay', target: '>= 50000 events/s', measured: `${replay.eventsPerSec} events/s`, met: replay.eventsPerSec >= 50_000 }
+    replayed
+      ? { goal: 'replay', target: '>= 50000 events/s', measured: `${replayed.rate} events/s (${replayed.of})`, met: replayed.rate >= 50_000 }
       : { goal: 'replay', target: '>= 50000 events/s', measured: 'replay not run', met: 'not measured' },
   ];
 }
@@ -109,6 +113,8 @@ export function renderResults(r: BenchResults): string {
   if (k) rows.push([`raw kafkajs produce+consume (${k.events} x ${k.messageBytes} B)`, `${k.eventsPerSec} events/s`, '', '']);
   const p = r.replay;
   if (p) rows.push([`replay into a fresh schema (${p.events} events, ${p.differences} differences)`, `${p.eventsPerSec} events/s`, '', '']);
+  const l = r.replayLog;
+  if (l) rows.push([`replay of a log of ${l.jobs} completed jobs (${l.events} events, ${l.eventBytes} B)`, `${l.eventsPerSec} events/s`, '', '']);
   const lines = [formatTable(rows), ''];
   if (r.ratios.vsBullmq !== undefined) lines.push(`Jobledger / BullMQ jobs/s: ${r.ratios.vsBullmq}`);
   if (r.ratios.vsKafka !== undefined) lines.push(`Jobledger's Kafka messages/s / raw kafkajs events/s: ${r.ratios.vsKafka}`);

@@ -11,6 +11,8 @@ import { benchJobledger } from './jobledger-bench';
 import type { JobledgerResult } from './jobledger-bench';
 import { benchKafka } from './kafka-bench';
 import type { KafkaResult } from './kafka-bench';
+import { benchReplayLog } from './replay-log-bench';
+import type { ReplayLogResult } from './replay-log-bench';
 import { goals, ratios } from './report';
 import type { BenchResults, Machine, ReplayResult } from './report';
 
@@ -76,6 +78,11 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
     progress(`raw kafkajs: ${jobledger.kafkaMessages} events of ${jobledger.kafkaMeanMessageBytes} B`);
     kafka = await benchKafka(settings.kafkaBrokers, jobledger.kafkaMessages, jobledger.kafkaMeanMessageBytes, settings.partitions);
   }
+  let replayLog: ReplayLogResult | undefined;
+  if (options.parts.includes('replay-log')) {
+    progress(`replay-log: writing a log of ${options.logJobs} completed jobs, then replaying it into a fresh schema`);
+    replayLog = await benchReplayLog(bus, settings.databaseUrl, settings.partitions, options.logJobs);
+  }
   peakRssBytes.bench = process.resourceUsage().maxRSS * 1024;
   return {
     mode: options.rate ? 'fixed-rate' : 'closed-loop',
@@ -87,9 +94,10 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
     ...(bullmq ? { bullmq } : {}),
     ...(kafka ? { kafka } : {}),
     ...(replay ? { replay } : {}),
+    ...(replayLog ? { replayLog } : {}),
     ratios: ratios(jobledger, bullmq, kafka),
     peakRssBytes,
-    goals: goals(jobledger, replay),
+    goals: goals(jobledger, replay, replayLog),
   };
 }
 

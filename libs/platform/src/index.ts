@@ -3,6 +3,7 @@ export type { LogLevel, PlatformConfig } from './config/platform-config';
 export { JsonLogger } from './logging/json-logger';
 export { createDataSource, migrationSchema, quoteIdent, runMigrations, schemaOf } from './db/data-source';
 export type { DatabaseSettings } from './db/data-source';
+export { pgArray } from './db/pg-array';
 export { isUnrecoverable, retryUntilDone, sleep } from './lifecycle/retry';
 export { Infrastructure } from './lifecycle/infrastructure';
 export type { CheckResult, ReadinessReport } from './lifecycle/infrastructure';

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { JobState, JobStatus } from '@jobledger/domain';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
+import { pgArray } from '@jobledger/platform';
 
 /** A job's read-model row as the projector keeps it while it applies a batch. */
 export interface JobRow {
@@ -19,8 +20,8 @@ export interface JobRow {
  * per changed job. Keyed by event id and job: idempotent.
  */
 export class JobWrites {
-  private history: unknown[][] = [[], [], [], [], [], [], [], [], []];
-  private statusEntries: unknown[][] = [[], [], [], [], []];
+  private history: (string | number | null)[][] = [[], [], [], [], [], [], [], [], []];
+  private statusEntries: (string | number | null)[][] = [[], [], [], [], []];
   private readonly rows = new Map<string, JobRow>();
 
   constructor(
@@ -30,7 +31,7 @@ export class JobWrites {
 
   record(envelope: AnyEnvelope, row: JobRow, before: JobStatus | null): void {
     const after = row.view.status;
-    const h = [envelope.id, envelope.accountId, envelope.jobId, envelope.occurredAt, envelope.type, after, JSON.stringify(envelope.actor), envelope.correlationId, JSON.stringify(envelope.data)];
+    const h = [envelope.id, envelope.accountId, row.jobId, envelope.occurredAt, envelope.type, after, JSON.stringify(envelope.actor), envelope.correlationId, JSON.stringify(envelope.data)];
     h.forEach((value, i) => this.history[i].push(value));
     if (before !== after) [envelope.id, envelope.accountId, row.view.runbook, after, envelope.occurredAt].forEach((value, i) => this.statusEntries[i].push(value));
     this.rows.set(jobKey(row.accountId, row.jobId), row);
@@ -44,14 +45,14 @@ export class JobWrites {
          SELECT e, a, j, t, ty, st, ac::jsonb, c, d::jsonb
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)
          ON CONFLICT DO NOTHING`,
-        this.history,
+        this.history.map(pgArray),
       );
     }
     if (this.statusEntries[0].length > 0) {
       await manager.query(
         `INSERT INTO ${s}.status_entries (event_id, account_id, runbook, status, entered_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
-        this.statusEntries,
+        this.statusEntries.map(pgArray),
       );
     }
     if (this.rows.size > 0) {
@@ -73,10 +74,10 @@ export class JobWrites {
           rows.map((r) => r.view.createdAt),
           rows.map((r) => r.eventCount),
           rows.map((r) => r.logSha256),
-        ],
+        ].map(pgArray),
       );
       // Delivered on commit: wakes the requests waiting for these jobs (JobWaiter).
-      await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, rows.map((r) => JSON.stringify([r.accountId, r.jobId]))]);
+      await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, pgArray(rows.map((r) => JSON.stringify([r.accountId, r.jobId])))]);
     }
     this.history = this.history.map(() => []);
     this.statusEntries = this.statusEntries.map(() => []);
@@ -89,7 +90,7 @@ export async function loadJobRows(manager: EntityManager, schema: string, jobs: 
   const rows: { account_id: string; id: string; view: JobView; state: JobState; event_count: number; log_sha256: string | null }[] = await manager.query(
     `SELECT account_id, id, view, state, event_count, log_sha256 FROM ${schema}.jobs
      WHERE (account_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[])) FOR UPDATE`,
-    [jobs.map(([accountId]) => accountId), jobs.map(([, jobId]) => jobId)],
+    [pgArray(jobs.map(([accountId]) => accountId)), pgArray(jobs.map(([, jobId]) => jobId))],
   );
   return new Map(
     rows.map((r) => [jobKey(r.account_id, r.id), { accountId: r.account_id, jobId: r.id, view: r.view, state: r.state, eventCount: r.event_count, logSha256: r.log_sha256 }]),

@@ -4,7 +4,7 @@ import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent } from '@jobledger/domain';
 import { encodeEvent, evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
-import { claimEvents } from '@jobledger/platform';
+import { claimEvents, pgArray } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
 import { JobWrites, forgetJob, jobKey, loadJobRows } from './job-timeline';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
@@ -25,18 +25,28 @@ export class ReadModelProjector {
 
   async apply(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
     const claimed = await claimEvents(manager, this.schema, events.map((e) => e.envelope.id));
-    let jobEvents: DecodedEvent[] = [];
+    // A run of job events, or of output, is applied at once; any other event ends the run before it.
+    let run: DecodedEvent[] = [];
+    let kind: RunKind = 'job';
     for (const event of events) {
       if (!claimed.delete(event.envelope.id.toLowerCase())) continue;
-      if (JOB_TYPES.has(event.envelope.type) && event.envelope.jobId) {
-        jobEvents.push(event);
-        continue;
+      const next = runKind(event.envelope);
+      if (run.length > 0 && next !== kind) run = await this.applyRun(manager, kind, run);
+      if (next) {
+        kind = next;
+        run.push(event);
+      } else {
+        await this.applyOther(manager, event.envelope);
       }
-      await this.applyJobEvents(manager, jobEvents);
-      jobEvents = [];
-      await this.applyOther(manager, event.envelope);
     }
-    await this.applyJobEvents(manager, jobEvents);
+    if (run.length > 0) await this.applyRun(manager, kind, run);
+  }
+
+  /** @returns an empty run */
+  private async applyRun(manager: EntityManager, kind: RunKind, run: DecodedEvent[]): Promise<DecodedEvent[]> {
+    if (kind === 'job') await this.applyJobEvents(manager, run);
+    else await this.applyOutput(manager, run.map((e) => e.envelope));
+    return [];
   }
 
   private async applyOther(manager: EntityManager, envelope: AnyEnvelope): Promise<void> {
@@ -47,8 +57,6 @@ export class ReadModelProjector {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
         [envelope.accountId, d.name, d.version, d.runtime, d.source, d.sha256, d.runOn, d.description, d.at],
       );
-    } else if (envelope.type === 'JobOutputRecorded' && envelope.jobId) {
-      await this.applyOutput(manager, envelope, (envelope.data as { records: OutputRecord[] }).records);
     } else if (WORKER_EVENT_TYPES.has(envelope.type)) {
       await projectWorkerEvent(manager, this.schema, envelope);
     }
@@ -87,21 +95,41 @@ export class ReadModelProjector {
     await writes.flush(manager);
   }
 
-  private async applyOutput(manager: EntityManager, envelope: AnyEnvelope, records: OutputRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const [removed] = await manager.query(`SELECT 1 FROM ${this.schema}.removed_jobs WHERE account_id = $1 AND job_id = $2`, [envelope.accountId, envelope.jobId]);
-    if (removed) return;
-    const params: unknown[] = [envelope.accountId, envelope.jobId, JSON.stringify(envelope.actor)];
-    const rows = records.map((r, i) => {
-      params.push(r.seq, r.stream, r.time, JSON.stringify(r.value ?? null));
-      const b = 3 + i * 4;
-      return `($1, $2, $${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $3::jsonb)`;
-    });
+  /** Output of jobs not removed (a tombstone keeps out output that arrives after the removal), one statement for the run. */
+  private async applyOutput(manager: EntityManager, envelopes: AnyEnvelope[]): Promise<void> {
+    const withRecords = envelopes.filter((e) => (e.data as { records: OutputRecord[] }).records.length > 0);
+    if (withRecords.length === 0) return;
+    const removed: { account_id: string; job_id: string }[] = await manager.query(
+      `SELECT account_id, job_id FROM ${this.schema}.removed_jobs WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [pgArray(withRecords.map((e) => e.accountId)), pgArray(withRecords.map((e) => e.jobId as string))],
+    );
+    const gone = new Set(removed.map((r) => jobKey(r.account_id, r.job_id)));
+    const columns: (string | number | null)[][] = [[], [], [], [], [], [], []];
+    for (const envelope of withRecords) {
+      if (gone.has(jobKey(envelope.accountId, envelope.jobId as string))) continue;
+      const actor = JSON.stringify(envelope.actor);
+      for (const r of (envelope.data as { records: OutputRecord[] }).records) {
+        [envelope.accountId, envelope.jobId as string, r.seq, r.stream, r.time, JSON.stringify(r.value ?? null), actor].forEach((value, i) => columns[i].push(value));
+      }
+    }
+    if (columns[0].length === 0) return;
     await manager.query(
-      `INSERT INTO ${this.schema}.job_output (account_id, job_id, seq, stream, time, value, actor) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`,
-      params,
+      `INSERT INTO ${this.schema}.job_output (account_id, job_id, seq, stream, time, value, actor)
+       SELECT a, j, s, st, t, v::jsonb, ac::jsonb
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[]) AS u(a, j, s, st, t, v, ac)
+       ON CONFLICT DO NOTHING`,
+      columns.map(pgArray),
     );
   }
+}
+
+/** Events the projector applies a run at a time: a job's lifecycle events, and output. */
+type RunKind = 'job' | 'output';
+
+function runKind(envelope: AnyEnvelope): RunKind | undefined {
+  if (!envelope.jobId) return undefined;
+  if (JOB_TYPES.has(envelope.type)) return 'job';
+  return envelope.type === 'JobOutputRecorded' ? 'output' : undefined;
 }
 
 /**

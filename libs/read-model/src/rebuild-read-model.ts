@@ -1,5 +1,5 @@
 import { InvalidEventError, decodeEvent, topicNames } from '@jobledger/events';
-import type { EventBus, InboundBatch, PartitionOffset } from '@jobledger/kafka';
+import type { EventBus, InboundBatch, LogReader, PartitionOffset } from '@jobledger/kafka';
 import { ProjectionPositions, createDataSource, isTransient, quoteIdent, runMigrations } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
 import type { DataSource } from 'typeorm';
@@ -57,32 +57,27 @@ export interface RebuildReport {
 export async function rebuildReadModel(settings: RebuildSettings): Promise<RebuildReport> {
   const topics = readModelTopics(settings.topicPrefix);
   const live = createDataSource({ url: settings.databaseUrl, schema: settings.liveSchema, migrations: [], applicationName: 'jobledger-rebuild', poolSize: 2 });
-  const fresh = createDataSource({ url: settings.databaseUrl, schema: settings.freshSchema, migrations: READ_MODEL_MIGRATIONS, applicationName: 'jobledger-rebuild', poolSize: 2 });
+  const fresh = createDataSource({ url: settings.databaseUrl, schema: settings.freshSchema, migrations: READ_MODEL_MIGRATIONS, applicationName: 'jobledger-rebuild', poolSize: REPLAY_CONCURRENCY });
   await live.initialize();
   const snapshot = live.createQueryRunner();
   try {
     await fresh.initialize();
-    await fresh.query(`DROP SCHEMA IF EXISTS ${quoteIdent(settings.freshSchema)} CASCADE`);
-    await runMigrations(fresh);
+    await recreateSchema(fresh, settings.freshSchema);
     await snapshot.connect();
     await snapshot.startTransaction('REPEATABLE READ');
     const livePositions = await new ProjectionPositions(live, quoteIdent(settings.liveSchema), READ_MODEL_CONSUMER).all(snapshot.manager);
-    const reader = settings.bus.reader();
-    const positions = (await reader.endOffsets(topics)).map((p) => ({
+    const positions = (await settings.bus.reader().endOffsets(topics)).map((p) => ({
       ...p,
       offset: livePositions.find((l) => l.topic === p.topic && l.partition === p.partition)?.offset ?? '0',
     }));
-    const started = Date.now();
-    const replay = new Replayer(fresh, quoteIdent(settings.freshSchema));
-    await reader.read(positions, (batch) => replay.batch(batch));
-    const rebuildMs = Date.now() - started;
+    const replay = await replayInto(fresh, settings.freshSchema, settings.bus.reader(), positions, topicNames(settings.topicPrefix).jobOutput);
     const tables = await compareReadModels(snapshot.manager, quoteIdent(settings.liveSchema), fresh, quoteIdent(settings.freshSchema), await truncatedTables(settings, topics));
     return {
       positions,
       messages: replay.messages,
       skipped: replay.skipped,
-      rebuildMs,
-      eventsPerSec: Math.round(replay.messages / Math.max(rebuildMs / 1000, 0.001)),
+      rebuildMs: replay.replayMs,
+      eventsPerSec: replay.eventsPerSec,
       tables,
       differences: tables.reduce((sum, t) => sum + t.differenceCount, 0),
     };
@@ -93,6 +88,59 @@ export async function rebuildReadModel(settings: RebuildSettings): Promise<Rebui
     if (fresh.isInitialized) await fresh.destroy();
     await live.destroy();
   }
+}
+
+export interface ReplaySettings {
+  bus: EventBus;
+  databaseUrl: string;
+  topicPrefix: string;
+  /** Created (or emptied) and migrated, then filled from the whole log as it is now; kept. */
+  schema: string;
+}
+
+export interface ReplayReport {
+  positions: PartitionOffset[];
+  messages: number;
+  skipped: SkippedEvent[];
+  replayMs: number;
+  eventsPerSec: number;
+}
+
+/** Projects the read model from offset 0 to the log's current end into a schema of its own, with no live side to compare. */
+export async function replayReadModel(settings: ReplaySettings): Promise<ReplayReport> {
+  const dataSource = createDataSource({ url: settings.databaseUrl, schema: settings.schema, migrations: READ_MODEL_MIGRATIONS, applicationName: 'jobledger-replay', poolSize: REPLAY_CONCURRENCY });
+  await dataSource.initialize();
+  try {
+    await recreateSchema(dataSource, settings.schema);
+    const reader = settings.bus.reader();
+    return await replayInto(dataSource, settings.schema, reader, await reader.endOffsets(readModelTopics(settings.topicPrefix)), topicNames(settings.topicPrefix).jobOutput);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function recreateSchema(dataSource: DataSource, schema: string): Promise<void> {
+  await dataSource.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  await runMigrations(dataSource);
+}
+
+/**
+ * Partitions replayed at once, each batch in its own transaction: the reader decodes and evolves one
+ * batch while Postgres writes another. A partition holds whole jobs (the key is the job), so
+ * concurrent batches of one topic touch different rows. Output is replayed after everything else:
+ * output racing its job's removal on another connection could land after the removal deleted it;
+ * once every removal is committed, its tombstone keeps that output out.
+ */
+const REPLAY_CONCURRENCY = 3;
+
+async function replayInto(dataSource: DataSource, schema: string, reader: LogReader, positions: PartitionOffset[], outputTopic: string): Promise<ReplayReport> {
+  const started = Date.now();
+  const replay = new Replayer(dataSource, quoteIdent(schema));
+  for (const stage of [positions.filter((p) => p.topic !== outputTopic), positions.filter((p) => p.topic === outputTopic)]) {
+    await reader.read(stage, (batch) => replay.batch(batch), { concurrency: REPLAY_CONCURRENCY });
+  }
+  const replayMs = Date.now() - started;
+  return { positions, messages: replay.messages, skipped: replay.skipped, replayMs, eventsPerSec: Math.round(replay.messages / Math.max(replayMs / 1000, 0.001)) };
 }
 
 /** Tables whose topic has lost its beginning to retention cannot be rebuilt in full; they are reported, not compared. */

@@ -34,7 +34,7 @@ export class KafkajsLogReader implements LogReader {
     }
   }
 
-  async read(until: PartitionOffset[], handler: BatchHandler): Promise<void> {
+  async read(until: PartitionOffset[], handler: BatchHandler, options: { concurrency?: number } = {}): Promise<void> {
     const targets = await this.openTargets(until);
     if ([...targets.values()].every((t) => t.done)) return;
     const groupId = `jobledger.reader.${randomUUID()}`;
@@ -46,6 +46,7 @@ export class KafkajsLogReader implements LogReader {
         consumer
           .run({
             autoCommit: false,
+            partitionsConsumedConcurrently: options.concurrency ?? 1,
             eachBatch: async ({ batch }) => {
               const target = targets.get(`${batch.topic}:${batch.partition}`);
               if (!target || target.done) return;

@@ -1,5 +1,6 @@
 import type { OutboundMessage } from '@jobledger/kafka';
 import type { EntityManager } from 'typeorm';
+import { pgArray } from '../db/pg-array';
 
 /** SQL for a service's outbox table; used by that service's migration. */
 export function createOutboxTableSql(quotedSchema: string): string {
@@ -51,7 +52,7 @@ export async function claimEvents(manager: EntityManager, quotedSchema: string, 
   if (eventIds.length === 0) return new Set();
   const rows: { id: string }[] = await manager.query(
     `INSERT INTO ${quotedSchema}.inbox (event_id) SELECT DISTINCT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text AS id`,
-    [eventIds],
+    [pgArray(eventIds)],
   );
   return new Set(rows.map((r) => r.id));
 }

@@ -130,6 +130,32 @@ describe('kafkajs log reader', () => {
     expect(read.sort()).toEqual(Array.from({ length: 30 }, (_, n) => `m${n}`).sort());
   }, 30_000);
 
+  it('hands batches of several partitions over at once when asked, each partition still in offset order', async () => {
+    const producer = await bus.producer();
+    await producer.send(Array.from({ length: 30 }, (_, n) => ({ topic, key: `c${n}`, value: `c${n}` })));
+    await producer.disconnect();
+    const reader = bus.reader();
+    const end = await reader.endOffsets([topic]);
+    const seen = new Map<number, string[]>();
+    let inHandler = 0;
+    let mostAtOnce = 0;
+    await reader.read(
+      end,
+      async (batch) => {
+        inHandler++;
+        mostAtOnce = Math.max(mostAtOnce, inHandler);
+        await new Promise((resolve) => setTimeout(resolve, 200)); // long enough for the other partitions' batches to arrive
+        seen.set(batch.partition, [...(seen.get(batch.partition) ?? []), ...batch.messages.map((m) => m.offset)]);
+        inHandler--;
+      },
+      { concurrency: 3 },
+    );
+    expect(mostAtOnce).toBeGreaterThan(1);
+    for (const { partition, offset } of end) {
+      expect(seen.get(partition) ?? []).toEqual(Array.from({ length: Number(offset) }, (_, n) => String(n)));
+    }
+  }, 30_000);
+
   it('resolves at once when there is nothing to read', async () => {
     const empty = `test.${randomUUID()}.empty`;
     await admin.ensureTopics([{ name: empty, configs: {} }], 1, 1);

@@ -9,6 +9,7 @@ describe('bench flags', () => {
       durationSec: 60,
       workers: 1,
       slots: 8,
+      runtime: 'node',
       parts: ['jobledger', 'bullmq', 'kafka', 'replay', 'replay-log'],
       logJobs: 20_000,
       out: 'bench/results/latest.json',
@@ -23,6 +24,10 @@ describe('bench flags', () => {
     expect(parseBenchArgs(['--only', 'replay-log', '--log-jobs', '200000'])).toMatchObject({ parts: ['replay-log'], logJobs: 200_000 });
   });
 
+  it('runs the no-op runbook in node or shell', () => {
+    expect(parseBenchArgs(['--runtime', 'shell'])).toMatchObject({ runtime: 'shell' });
+  });
+
   it('has a fixed-rate mode that measures Jobledger alone into its own file', () => {
     expect(parseBenchArgs(['--rate', '200', '--duration', '30'])).toMatchObject({ rate: 200, durationSec: 30, parts: ['jobledger'], out: 'bench/results/fixed-rate.json' });
   });
@@ -35,6 +40,7 @@ describe('bench flags', () => {
     [['--duration', '10'], /--duration needs --rate/],
     [['--only', 'redis'], /--only takes jobledger, bullmq, kafka, replay, replay-log/],
     [['--log-jobs', 'all'], /--log-jobs must be a whole number/],
+    [['--runtime', 'python'], /--runtime takes node or shell, got "python"/],
     [['--only', 'replay'], /replay rebuilds what the jobledger part wrote/],
     [['--rate', '100', '--only', 'bullmq'], /fixed-rate mode measures Jobledger only/],
     [['--fast'], /Unknown option '--fast'/],

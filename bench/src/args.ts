@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { NOOP_RUNBOOKS } from './jobledger-bench';
+import type { BenchRuntime } from './jobledger-bench';
 
 export const PARTS = ['jobledger', 'bullmq', 'kafka', 'replay', 'replay-log'] as const;
 export type Part = (typeof PARTS)[number];
@@ -13,6 +15,8 @@ export interface BenchOptions {
   /** Execution workers, and slots (jobs at once) of each; BullMQ's worker gets workers × slots. */
   workers: number;
   slots: number;
+  /** The no-op runbook's runtime: node (a node process per job) or shell (a bash process per job). */
+  runtime: BenchRuntime;
   parts: Part[];
   /** Completed jobs in the log the replay-log part writes and replays (5 events each). */
   logJobs: number;
@@ -37,6 +41,7 @@ Both:
   --workers W       execution workers (default 1)
   --slots S         jobs at once per worker; BullMQ's concurrency is W x S (default 8)
   --log-jobs L      completed jobs (5 events each) in the replay-log part's log (default 20000)
+  --runtime R       the no-op runbook's runtime, node or shell (default node)
   --only LIST       comma-separated parts: ${PARTS.join(',')} (default all; fixed rate: jobledger)
   --out FILE        results file (default bench/results/latest.json, fixed rate bench/results/fixed-rate.json)
   --cpu-prof DIR    profile every service process (node --cpu-prof) into DIR and print where their time went
@@ -51,6 +56,12 @@ function positiveInt(name: string, raw: string | undefined, fallback: number, ma
     throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function runtimeOf(raw: string | undefined): BenchRuntime {
+  if (raw === undefined) return 'node';
+  if (raw in NOOP_RUNBOOKS) return raw as BenchRuntime;
+  throw new UsageError(`--runtime takes ${Object.keys(NOOP_RUNBOOKS).join(' or ')}, got "${raw}"`);
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
@@ -69,6 +80,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         slots: { type: 'string' },
         only: { type: 'string' },
         'log-jobs': { type: 'string' },
+        runtime: { type: 'string' },
         out: { type: 'string' },
         'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -94,6 +106,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     durationSec: positiveInt('duration', values.duration, 60, 86_400),
     workers: positiveInt('workers', values.workers, 1, 64),
     slots: positiveInt('slots', values.slots, 8, 1024),
+    runtime: runtimeOf(values.runtime),
     parts: PARTS.filter((p) => parts.includes(p)),
     logJobs: positiveInt('log-jobs', values['log-jobs'], 20_000, 10_000_000),
     out: values.out ?? (fixedRate ? 'bench/results/fixed-rate.json' : 'bench/results/latest.json'),

@@ -60,22 +60,22 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     expect(results.goals[2].measured).toBe(`${replayLog.eventsPerSec} events/s (1500 events)`);
 
     const table = renderResults(results);
-    expect(table).toMatch(new RegExp(`Jobledger end to end \\(24 jobs, 4 clients\\) +${jobledger.jobsPerSec} jobs/s`));
+    expect(table).toMatch(new RegExp(`Jobledger end to end \\(24 node jobs, 4 clients\\) +${jobledger.jobsPerSec} jobs/s`));
     expect(table).toContain('BullMQ 24 jobs');
     expect(table).toContain(`raw kafkajs produce+consume (${kafka.events} x`);
     expect(table).toMatch(new RegExp(`replay of a log of 300 completed jobs \\(1500 events, \\d+ B\\) +${replayLog.eventsPerSec} events/s`));
-    expect(lines).toContain('Jobledger: 24 no-op jobs from 4 clients');
+    expect(lines).toContain('Jobledger: 24 no-op node jobs from 4 clients');
   }, 180_000);
 
   it('measures a fixed arrival rate', async () => {
-    const options = parseBenchArgs(['--rate', '10', '--duration', '2', '--slots', '4']) as BenchOptions;
+    const options = parseBenchArgs(['--rate', '10', '--duration', '2', '--slots', '4', '--runtime', 'shell']) as BenchOptions;
     const results = await runBench(
       options,
       { kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/jobledger', redis: { host: '127.0.0.1', port: 6379 }, partitions: 3, command: 'test' },
       () => undefined,
     );
     expect(results.mode).toBe('fixed-rate');
-    expect(results.jobledger).toMatchObject({ mode: 'fixed-rate', jobs: 20, targetRatePerSec: 10 });
+    expect(results.jobledger).toMatchObject({ mode: 'fixed-rate', jobs: 20, targetRatePerSec: 10, runtime: 'shell' });
     // 20 arrivals 100 ms apart take about 1.9 s to send.
     expect(results.jobledger?.submitRatePerSec).toBeGreaterThan(8);
     expect(results.jobledger?.submitRatePerSec).toBeLessThan(12);

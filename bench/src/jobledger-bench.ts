@@ -9,11 +9,14 @@ import { JobTimeline } from './job-timeline';
 import { percentiles, perSecond, round } from './stats';
 import type { Percentiles } from './stats';
 
-const NOOP = 'export default async () => {};';
+/** A runbook that does nothing, per runtime: what a job costs the platform, not the work it does. */
+export const NOOP_RUNBOOKS = { node: 'export default async () => {};', shell: 'true' } as const;
+export type BenchRuntime = keyof typeof NOOP_RUNBOOKS;
 
 export interface Workload {
   jobs: number;
   clients: number;
+  runtime: BenchRuntime;
   /** Fixed-rate mode: jobs per second, open loop (arrivals do not wait for answers). */
   rate?: number;
 }
@@ -21,6 +24,7 @@ export interface Workload {
 export interface JobledgerResult {
   mode: 'closed-loop' | 'fixed-rate';
   jobs: number;
+  runtime: BenchRuntime;
   clients?: number;
   targetRatePerSec?: number;
   /** Arrivals per second the load generator achieved. */
@@ -47,11 +51,11 @@ export interface JobledgerResult {
   kafkaMeanMessageBytes: number;
 }
 
-/** Runs no-op node jobs through the gateway and measures them from the log and the projection. */
+/** Runs no-op jobs (node or shell) through the gateway and measures them from the log and the projection. */
 export async function benchJobledger(stack: Stack, bus: EventBus, workload: Workload, progress: (line: string) => void): Promise<JobledgerResult> {
   const client = new JsonClient(stack.baseUrl, stack.adminKey, workload.rate ? 1024 : workload.clients);
   try {
-    const published = await client.post('/v1/runbooks', { name: 'noop', runtime: 'node', source: NOOP });
+    const published = await client.post('/v1/runbooks', { name: 'noop', runtime: workload.runtime, source: NOOP_RUNBOOKS[workload.runtime] });
     if (published.status !== 201) throw new Error(`publishing the no-op runbook answered ${published.status}: ${published.body}`);
     const startedAt = Date.now();
     const t0 = performance.now();
@@ -68,6 +72,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
     return {
       mode: workload.rate ? 'fixed-rate' : 'closed-loop',
       jobs: workload.jobs,
+      runtime: workload.runtime,
       ...(workload.rate ? { targetRatePerSec: workload.rate } : { clients: workload.clients }),
       submitRatePerSec: perSecond(workload.jobs, Math.max(1, submissions.lastSentAt - submissions.firstSentAt)),
       jobsPerSec: perSecond(workload.jobs, wallMs),

@@ -94,7 +94,7 @@ export function renderResults(r: BenchResults): string {
   const rows: string[][] = [['measurement', 'rate', 'p50 ms', 'p99 ms']];
   const j = r.jobledger;
   if (j) {
-    const load = j.mode === 'fixed-rate' ? `${j.jobs} jobs at ${j.targetRatePerSec}/s` : `${j.jobs} jobs, ${j.clients} clients`;
+    const load = j.mode === 'fixed-rate' ? `${j.jobs} ${j.runtime} jobs at ${j.targetRatePerSec}/s` : `${j.jobs} ${j.runtime} jobs, ${j.clients} clients`;
     rows.push([`Jobledger end to end (${load})`, `${j.jobsPerSec} jobs/s`, '', '']);
     rows.push(['  submit -> Running', '', ...ms(j.submitToRunningMs)]);
     rows.push(['  submit -> Completed', '', ...ms(j.submitToCompletedMs)]);

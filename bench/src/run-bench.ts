@@ -53,8 +53,8 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
     );
     if (options.cpuProfDir) progress(`profiling into ${options.cpuProfDir}: ${Object.entries(stack.pids).map(([name, pid]) => `${name}=${pid}`).join(' ')}`);
     try {
-      progress(options.rate ? `Jobledger: ${jobs} no-op jobs at ${options.rate}/s` : `Jobledger: ${jobs} no-op jobs from ${options.clients} clients`);
-      jobledger = await benchJobledger(stack, bus, { jobs, clients: options.clients, rate: options.rate }, progress);
+      progress(options.rate ? `Jobledger: ${jobs} no-op ${options.runtime} jobs at ${options.rate}/s` : `Jobledger: ${jobs} no-op ${options.runtime} jobs from ${options.clients} clients`);
+      jobledger = await benchJobledger(stack, bus, { jobs, clients: options.clients, runtime: options.runtime, rate: options.rate }, progress);
       if (options.parts.includes('replay')) {
         progress('replay: rebuilding the read model from the log into a fresh schema');
         const report = await rebuildReadModel({ bus, databaseUrl: settings.databaseUrl, topicPrefix: stack.topicPrefix, liveSchema: `${stack.prefix}query`, freshSchema: `${stack.prefix}replay` });

@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { decide, evolve, initialState, isFinalStatus, isRecordableRefusal, recordRefusal, refusableRequestOf } from '@jobledger/domain';
+import { DomainError } from '@jobledger/domain';
 import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/domain';
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
-import { PLATFORM_CONFIG, appendToOutbox, claimEvent, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import type { OutboundMessage } from '@jobledger/kafka';
+import { PLATFORM_CONFIG, appendToOutbox, claimEvent, claimEvents, pgArray, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 
 export interface CommandSource {
@@ -13,6 +15,17 @@ export interface CommandSource {
   id?: string;
   context: EventContext;
 }
+
+/** A command from the job-commands topic, with the id that makes its redelivery a no-op. */
+export interface LoggedCommand {
+  accountId: string;
+  jobId: string;
+  command: JobCommand;
+  source: CommandSource & { id: string };
+}
+
+/** What became of each command of a batch. */
+export type BatchOutcome = { kind: 'applied' } | { kind: 'duplicate' } | { kind: 'refused'; error: DomainError; recorded: boolean };
 
 export interface CommandResult {
   state: JobState;
@@ -67,12 +80,67 @@ export class JobCommandHandler {
     });
   }
 
+  /**
+   * Decides a batch of logged commands in one transaction, as if each ran alone in log order:
+   * the batch's jobs are locked with one statement, every command is decided on its job's state
+   * as the commands before it left it, and the rows and the events are written with one
+   * statement each. A refused request is recorded on its job's stream as `recordRefusal` does;
+   * anything but a refusal fails the whole batch (the consumer then retries it command by command).
+   */
+  async runBatch(commands: readonly LoggedCommand[]): Promise<BatchOutcome[]> {
+    if (commands.length === 0) return [];
+    return this.dataSource.transaction(async (manager) => {
+      const jobs = await this.loadMany(manager, commands);
+      const claimed = await claimEvents(manager, this.schema, commands.map((c) => c.source.id));
+      const writes = new Map<string, JobRowWrite>();
+      const outbox: OutboundMessage[] = [];
+      const stageInBatch = (c: LoggedCommand, current: LoadedJob, events: JobEvent[]) => {
+        const key = jobKey(c.accountId, c.jobId);
+        const staged = this.stage(c.accountId, c.jobId, current, events, c.source, c.command.type === 'SubmitJob' ? c.command.data : null);
+        // A row first written in this batch keeps its first insert values, as consecutive upserts would.
+        const earlier = writes.get(key);
+        writes.set(key, earlier ? { ...staged.row, runOn: earlier.runOn, priority: earlier.priority, submittedAt: earlier.submittedAt } : staged.row);
+        jobs.set(key, { state: staged.result.state, view: staged.result.view, removeWhenFinal: staged.row.removeWhenFinal, runningSince: staged.row.runningSince });
+        outbox.push(...staged.outbound);
+      };
+      const outcomes: BatchOutcome[] = [];
+      for (const c of commands) {
+        if (!claimed.delete(c.source.id.toLowerCase())) {
+          outcomes.push({ kind: 'duplicate' });
+          continue;
+        }
+        const current = jobs.get(jobKey(c.accountId, c.jobId)) ?? NO_JOB;
+        try {
+          const decided = decideWithRemoval(await this.withGroupSettings(manager, c.command, current.state), current);
+          stageInBatch(c, { ...current, removeWhenFinal: decided.removeWhenFinal }, decided.events);
+          outcomes.push({ kind: 'applied' });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          const request = refusableRequestOf(c.command);
+          const recorded = request !== null && isRecordableRefusal(error) && current.view !== null;
+          if (recorded && request) stageInBatch(c, current, [recordRefusal(request, error, c.command.data.at)]);
+          outcomes.push({ kind: 'refused', error, recorded });
+        }
+      }
+      await this.write(manager, [...writes.values()], outbox);
+      return outcomes;
+    });
+  }
+
   private async load(manager: EntityManager, accountId: string, jobId: string): Promise<LoadedJob> {
-    const [row] = await manager.query(`SELECT state, view, remove_when_final FROM ${this.schema}.jobs WHERE account_id = $1 AND job_id = $2 FOR UPDATE`, [
-      accountId,
-      jobId,
-    ]);
-    return { state: row?.state ?? initialState(), view: row?.view ?? null, removeWhenFinal: row?.remove_when_final ?? false };
+    return (await this.loadMany(manager, [{ accountId, jobId }])).get(jobKey(accountId, jobId)) ?? NO_JOB;
+  }
+
+  /** The jobs' rows, locked for the transaction, in one statement. */
+  private async loadMany(manager: EntityManager, jobs: readonly { accountId: string; jobId: string }[]): Promise<Map<string, LoadedJob>> {
+    const rows: { account_id: string; job_id: string; state: JobState; view: JobView; remove_when_final: boolean; running_since: string | null }[] = await manager.query(
+      `SELECT account_id, job_id, state, view, remove_when_final, running_since::text FROM ${this.schema}.jobs
+       WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) FOR UPDATE`,
+      [pgArray(jobs.map((j) => j.accountId)), pgArray(jobs.map((j) => j.jobId))],
+    );
+    return new Map(
+      rows.map((r) => [jobKey(r.account_id, r.job_id), { state: r.state, view: r.view, removeWhenFinal: r.remove_when_final, runningSince: r.running_since }]),
+    );
   }
 
   private async persist(
@@ -84,24 +152,58 @@ export class JobCommandHandler {
     source: CommandSource,
     submitted: JobEventData<'JobSubmitted'> | null,
   ): Promise<CommandResult> {
+    const staged = this.stage(accountId, jobId, current, events, source, submitted);
+    await this.write(manager, [staged.row], staged.outbound);
+    return staged.result;
+  }
+
+  /** The job's row and events after the given events: nothing written yet. */
+  private stage(
+    accountId: string,
+    jobId: string,
+    current: LoadedJob,
+    events: JobEvent[],
+    source: CommandSource,
+    submitted: JobEventData<'JobSubmitted'> | null,
+  ): { row: JobRowWrite; outbound: OutboundMessage[]; result: CommandResult } {
     let { state, view } = current;
     for (const event of events) ({ state, view } = evolveJobView(view, state, event, (event.data as { at: string }).at));
     // running_since: when this attempt started running, kept while it runs (fair share measures from it).
     const startedAt = events.find((e) => e.type === 'JobStarted')?.data.at ?? null;
-    await manager.query(
-      `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since, remove_when_final)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view,
-         running_since = CASE WHEN EXCLUDED.status = 'Running' THEN COALESCE(EXCLUDED.running_since, ${this.schema}.jobs.running_since) END,
-         remove_when_final = EXCLUDED.remove_when_final`,
-      [
-        accountId, jobId, state.status, submitted?.runOn ?? state.runOn, submitted?.priority ?? 0, submitted?.at ?? new Date().toISOString(),
-        state.worker, JSON.stringify(state), JSON.stringify(view), state.status === 'Running' ? startedAt : null, current.removeWhenFinal,
-      ],
-    );
+    const row: JobRowWrite = {
+      accountId, jobId, status: state.status, runOn: submitted?.runOn ?? state.runOn, priority: submitted?.priority ?? 0, submittedAt: submitted?.at ?? new Date().toISOString(),
+      worker: state.worker, state, view, runningSince: state.status === 'Running' ? (startedAt ?? current.runningSince) : null, removeWhenFinal: current.removeWhenFinal,
+    };
     const envelopes = stampEvents(events, source.context, accountId, jobId);
-    await appendToOutbox(manager, this.schema, envelopes.map((e) => toOutbound(e, topicNames(this.config.topicPrefix))));
-    return { state, view, events: envelopes, duplicate: false };
+    return { row, outbound: envelopes.map((e) => toOutbound(e, topicNames(this.config.topicPrefix))), result: { state, view, events: envelopes, duplicate: false } };
+  }
+
+  /** Upserts the rows (run_on, priority and submitted_at are set when a row is created) and appends the events to the outbox. */
+  private async write(manager: EntityManager, rows: JobRowWrite[], outbound: OutboundMessage[]): Promise<void> {
+    if (rows.length > 0) {
+      await manager.query(
+        `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since, remove_when_final)
+         SELECT a, j, st, ro, p, sa, w, s::jsonb, v::jsonb, rs, rwf
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::boolean[])
+           AS u(a, j, st, ro, p, sa, w, s, v, rs, rwf)
+         ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view,
+           running_since = EXCLUDED.running_since, remove_when_final = EXCLUDED.remove_when_final`,
+        [
+          rows.map((r) => r.accountId),
+          rows.map((r) => r.jobId),
+          rows.map((r) => r.status),
+          rows.map((r) => r.runOn),
+          rows.map((r) => r.priority),
+          rows.map((r) => r.submittedAt),
+          rows.map((r) => r.worker),
+          rows.map((r) => JSON.stringify(r.state)),
+          rows.map((r) => JSON.stringify(r.view)),
+          rows.map((r) => r.runningSince),
+          rows.map((r) => String(r.removeWhenFinal)),
+        ].map(pgArray),
+      );
+    }
+    await appendToOutbox(manager, this.schema, outbound);
   }
 
   /** A stop (or forced remove) depends on whether the job's worker group can cancel running jobs. */
@@ -120,6 +222,29 @@ interface LoadedJob {
   view: JobView | null;
   /** A forced remove is waiting for the job to be final. */
   removeWhenFinal: boolean;
+  /** When the running attempt started (text, as Postgres wrote it); null unless Running. */
+  runningSince: string | null;
+}
+
+const NO_JOB: LoadedJob = { state: initialState(), view: null, removeWhenFinal: false, runningSince: null };
+
+/** A job's row in the scheduling schema, as the handler writes it. */
+interface JobRowWrite {
+  accountId: string;
+  jobId: string;
+  status: string | null;
+  runOn: string | null;
+  priority: number;
+  submittedAt: string;
+  worker: string | null;
+  state: JobState;
+  view: JobView | null;
+  runningSince: string | null;
+  removeWhenFinal: boolean;
+}
+
+function jobKey(accountId: string, jobId: string): string {
+  return JSON.stringify([accountId, jobId]);
 }
 
 /** Where a forced remove has to wait for a running process to end. */

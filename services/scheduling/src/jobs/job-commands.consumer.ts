@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@jobledger/domain';
 import type { JobCommand } from '@jobledger/domain';
 import type { CommandEnvelope } from '@jobledger/events';
 import { JsonLogger } from '@jobledger/platform';
 import type { Decoded } from '@jobledger/platform';
 import { JobCommandHandler } from './job-command.handler';
-import type { CommandSource } from './job-command.handler';
+import type { LoggedCommand } from './job-command.handler';
+
+/** Commands decided per transaction: one outbox statement carries their events (4 parameters each, 65,535 at most). */
+const CHUNK = 500;
 
 /**
- * Applies the commands of the job-commands topic in log order (one partition per job key).
- * A refused command is not retried: a refused user request is recorded on the job's stream,
- * a refused worker report (e.g. "completed" after the job was stopped) is logged.
+ * Applies the commands of the job-commands topic in log order (one partition per job key), a
+ * batch per transaction. A refused command is not retried: a refused user request is recorded
+ * on the job's stream, a refused worker report (e.g. "completed" after the job was stopped) is
+ * logged.
  */
 @Injectable()
 export class JobCommandsConsumer {
@@ -20,21 +23,21 @@ export class JobCommandsConsumer {
   ) {}
 
   async apply(commands: Decoded<CommandEnvelope>[]): Promise<void> {
-    for (const { envelope } of commands) {
-      const command = { type: envelope.type, data: envelope.data } as JobCommand;
-      const source: CommandSource = {
-        id: envelope.id,
-        context: { actor: envelope.actor, correlationId: envelope.correlationId, causationId: envelope.id },
-      };
-      try {
-        await this.handler.run(envelope.accountId, envelope.jobId, command, source);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        const recorded = await this.handler.recordRefusal(envelope.accountId, envelope.jobId, command, error, source);
+    for (let start = 0; start < commands.length; start += CHUNK) {
+      const chunk = commands.slice(start, start + CHUNK).map(({ envelope }): LoggedCommand => ({
+        accountId: envelope.accountId,
+        jobId: envelope.jobId,
+        command: { type: envelope.type, data: envelope.data } as JobCommand,
+        source: { id: envelope.id, context: { actor: envelope.actor, correlationId: envelope.correlationId, causationId: envelope.id } },
+      }));
+      const outcomes = await this.handler.runBatch(chunk);
+      outcomes.forEach((outcome, i) => {
+        if (outcome.kind !== 'refused') return;
+        const { command, accountId, jobId, source } = chunk[i];
         this.logger.warn('command refused', {
-          jobId: envelope.jobId, accountId: envelope.accountId, correlationId: envelope.correlationId, command: envelope.type, code: error.code, recorded, reason: error.message,
+          jobId, accountId, correlationId: source.context.correlationId, command: command.type, code: outcome.error.code, recorded: outcome.recorded, reason: outcome.error.message,
         });
-      }
+      });
     }
   }
 }

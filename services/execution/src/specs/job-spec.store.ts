@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
 import type { RunbookPublishedData } from '@jobledger/events';
-import { PLATFORM_CONFIG, quoteIdent, serviceSchema } from '@jobledger/platform';
+import type { EntityManager } from 'typeorm';
+import { PLATFORM_CONFIG, ProjectionPositions, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
 
 export interface JobSpec {
@@ -15,34 +16,63 @@ export interface JobSpec {
   lastSeq: number;
 }
 
+/** Where an event is on the log. */
+export interface LogPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** The consumer name under which the specs projection stores its positions. */
+export const SPECS_CONSUMER_NAME = 'execution.specs';
+
 /**
  * What workers need to run a job: its submission and its runbook version's source, projected
- * from the log by one consumer group shared by all workers. Inserts are idempotent (the keys
- * are the facts' identities), so redelivery changes nothing.
+ * from the log by one consumer group shared by all workers, a batch per transaction with the
+ * batch's position (so a worker can tell "not projected yet" from "not on the log"). Inserts
+ * are idempotent (the keys are the facts' identities), so redelivery changes nothing.
  */
 @Injectable()
 export class JobSpecStore {
-  private readonly schema: string;
+  readonly schema: string;
+  private readonly positions: ProjectionPositions;
 
   constructor(
-    private readonly dataSource: DataSource,
+    readonly dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     this.schema = quoteIdent(serviceSchema(config));
+    this.positions = new ProjectionPositions(dataSource, this.schema, SPECS_CONSUMER_NAME);
   }
 
-  async project(events: DecodedEvent[]): Promise<void> {
+  /**
+   * True once the projection has applied the given job-events position and everything before it
+   * in its partition. A job's submission is before its assignment in the job's partition, so a
+   * spec without a submission by then will not come.
+   */
+  async hasProjectedPast(position: LogPosition): Promise<boolean> {
+    const next = await this.positions.nextOffset(position.topic, position.partition);
+    return next !== null && BigInt(next) > BigInt(position.offset);
+  }
+
+  /** Whether the job's submission is projected (its runbook version may still be on its way). */
+  async hasSubmission(accountId: string, jobId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(`SELECT 1 FROM ${this.schema}.job_specs WHERE account_id = $1 AND job_id = $2`, [accountId, jobId]);
+    return rows.length > 0;
+  }
+
+  async project(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
     for (const { envelope } of events) {
       if (envelope.type === 'RunbookPublished') {
         const d = envelope.data as RunbookPublishedData;
-        await this.dataSource.query(
+        await manager.query(
           `INSERT INTO ${this.schema}.runbook_versions (account_id, name, version, runtime, source, sha256) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT DO NOTHING`,
           [envelope.accountId, d.name, d.version, d.runtime, d.source, d.sha256],
         );
       } else if (envelope.type === 'JobCheckpointed' && envelope.jobId) {
         const { checkpointId, state } = envelope.data as JobEventData<'JobCheckpointed'>;
-        await this.dataSource.query(
+        await manager.query(
           `INSERT INTO ${this.schema}.job_progress (account_id, job_id, last_checkpoint) VALUES ($1, $2, $3)
            ON CONFLICT (account_id, job_id) DO UPDATE SET last_checkpoint = EXCLUDED.last_checkpoint`,
           [envelope.accountId, envelope.jobId, JSON.stringify({ checkpointId, state: state ?? null })],
@@ -50,13 +80,13 @@ export class JobSpecStore {
       } else if (envelope.type === 'JobOutputRecorded' && envelope.jobId) {
         const seqs = (envelope.data as { records: { seq: number }[] }).records.map((r) => r.seq);
         if (seqs.length === 0) continue;
-        await this.dataSource.query(
+        await manager.query(
           `INSERT INTO ${this.schema}.job_progress (account_id, job_id, last_seq) VALUES ($1, $2, $3)
            ON CONFLICT (account_id, job_id) DO UPDATE SET last_seq = GREATEST(${this.schema}.job_progress.last_seq, EXCLUDED.last_seq)`,
           [envelope.accountId, envelope.jobId, Math.max(...seqs)],
         );
       } else if (envelope.type === 'JobSubmitted' && envelope.jobId) {
-        await this.dataSource.query(
+        await manager.query(
           `INSERT INTO ${this.schema}.job_specs (account_id, job_id, submitted) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [envelope.accountId, envelope.jobId, JSON.stringify(envelope.data)],
         );

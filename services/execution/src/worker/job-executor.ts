@@ -3,18 +3,18 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { JobCommand, JobEventData } from '@jobledger/domain';
 import type { AnyEnvelope } from '@jobledger/events';
-import { JsonLogger, PLATFORM_CONFIG, sleep } from '@jobledger/platform';
+import { JsonLogger, PLATFORM_CONFIG } from '@jobledger/platform';
 import type { EventContext } from '@jobledger/platform';
 import type { ExecutionConfig } from '../config';
 import { createRunbookRunner } from '../runner';
 import type { RunOutcome, RunbookRunner } from '../runner';
 import { JobSpecStore } from '../specs/job-spec.store';
-import type { JobSpec } from '../specs/job-spec.store';
+import type { JobSpec, LogPosition } from '../specs/job-spec.store';
+import { waitForSpec } from '../specs/wait-for-spec';
 import { ActiveRun } from './active-run';
 import { JobEventWriter } from './job-event-writer';
 import { outputBatches } from './output-batches';
 
-const SPEC_WAIT_MS = 30_000;
 const CHECKPOINT_CONFIRM_MS = 30_000;
 
 /** Runs the jobs assigned to this worker, each in its own sandboxed child process. */
@@ -44,12 +44,12 @@ export class JobExecutor implements OnApplicationShutdown {
    * Runs are kept per attempt: a resumed job may be assigned here again while the process of
    * its previous attempt is still winding down.
    */
-  accept(assigned: AnyEnvelope): void {
+  accept(assigned: AnyEnvelope, at: LogPosition): void {
     const key = `${assigned.accountId}/${assigned.jobId}#${(assigned.data as JobEventData<'JobAssigned'>).attempt}`;
     if (this.active.has(key)) return;
     const run = new ActiveRun(assigned.accountId, assigned.jobId as string, false);
     this.active.set(key, run);
-    void this.run(assigned, run)
+    void this.run(assigned, { topic: at.topic, partition: at.partition, offset: at.offset }, run)
       .catch((error: Error) => this.reportBroken(assigned, run, error))
       .finally(() => this.active.delete(key));
   }
@@ -75,17 +75,24 @@ export class JobExecutor implements OnApplicationShutdown {
     await this.runner.close();
   }
 
-  private async run(assigned: AnyEnvelope, run: ActiveRun): Promise<void> {
+  private async run(assigned: AnyEnvelope, assignedAt: LogPosition, run: ActiveRun): Promise<void> {
     const data = assigned.data as JobEventData<'JobAssigned'>;
     const log = this.logger.child({ jobId: run.jobId, accountId: run.accountId, correlationId: assigned.correlationId });
     const context = this.writer.contextFor(assigned.correlationId);
     const report = (command: JobCommand) => this.writer.report(run.accountId, run.jobId, command, context);
-    const spec = await this.waitForSpec(run.accountId, run.jobId);
-    if (!spec) {
-      log.error('no submission or runbook source found for an assigned job', { waitedMs: SPEC_WAIT_MS });
-      await report({ type: 'FailJob', data: { reason: { message: 'the worker found no runbook source for this job', type: 'MissingSource', source: 'system' }, at: now() } });
+    const waited = await waitForSpec(this.specs, run.accountId, run.jobId, assignedAt, run.abort.signal, {
+      onLagging: (waitedMs) => log.warn('waiting for the specs projection to reach this assignment', { waitedMs, assignedAt }),
+    });
+    if ('interrupted' in waited) {
+      if (run.interruption === 'stop-requested') await report({ type: 'ConfirmStop', data: { at: now() } });
       return;
     }
+    if ('missing' in waited) {
+      log.error('no submission or runbook source found for an assigned job', { reason: waited.missing });
+      await report({ type: 'FailJob', data: { reason: { message: `the worker found no runbook source for this job: ${waited.missing}`, type: 'MissingSource', source: 'system' }, at: now() } });
+      return;
+    }
+    const { spec } = waited;
     run.hasCheckpoint = spec.lastCheckpoint !== null;
     await report({ type: 'StartJob', data: { worker: this.config.workerId, at: now() } });
     log.info('job started', { attempt: data.attempt, runbook: spec.submitted.runbook, resumed: run.hasCheckpoint });
@@ -167,15 +174,6 @@ export class JobExecutor implements OnApplicationShutdown {
         const _exhaustive: never = outcome;
         throw new Error(`unknown outcome ${JSON.stringify(_exhaustive)}`);
       }
-    }
-  }
-
-  private async waitForSpec(accountId: string, jobId: string): Promise<JobSpec | null> {
-    const deadline = Date.now() + SPEC_WAIT_MS;
-    for (;;) {
-      const spec = await this.specs.find(accountId, jobId);
-      if (spec || Date.now() > deadline) return spec;
-      await sleep(50);
     }
   }
 }

@@ -43,7 +43,7 @@ describe('waiting for an assigned job’s spec, against Postgres', () => {
       await positions.advance(manager, last.topic, last.partition, BigInt(last.offset) + 1n);
     });
   const submission = (jobId: string, offset: number) => event('JobSubmitted', { ...submitted(jobId).data, runbook: { name: 'rb', version: 1, sha256: 'a'.repeat(64), runtime: 'node' } }, offset, JOB_EVENTS, jobId);
-  const fast = { pollMs: 10, runbookGraceMs: 300, lagReportMs: 100 };
+  const fast = { pollMs: 10, maxPollMs: 40, runbookGraceMs: 300, lagReportMs: 100 };
 
   it('waits as long as the projection is behind the assignment, then runs the job', async () => {
     // job-1 submitted at offset 10 and assigned at offset 11; the projection has only reached offset 5.

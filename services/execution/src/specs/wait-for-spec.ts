@@ -4,8 +4,10 @@ import type { JobSpec, JobSpecStore, LogPosition } from './job-spec.store';
 export type SpecWait = { spec: JobSpec } | { missing: string } | { interrupted: true };
 
 export interface SpecWaitOptions {
-  /** @default 50 */
+  /** The first pause between looks; each next one doubles, up to `maxPollMs`. @default 25 */
   pollMs?: number;
+  /** @default 500 */
+  maxPollMs?: number;
   /** How long a projected submission may wait for its runbook version. @default 30000 */
   runbookGraceMs?: number;
   /** Called every `lagReportMs` while the projection is behind the assignment. */
@@ -21,10 +23,12 @@ export interface SpecWaitOptions {
  * once it has passed it without the submission, the submission will not come. A projected
  * submission whose runbook version is missing waits `runbookGraceMs` for runbook-events (the
  * submission service publishes a version before it accepts jobs of it). A stop or release of the
- * run ends the wait.
+ * run ends the wait. The looks back off: a worker whose slots all wait must not load Postgres
+ * (and itself) so much that the projection it waits for falls further behind.
  */
 export async function waitForSpec(store: JobSpecStore, accountId: string, jobId: string, assignedAt: LogPosition, signal: AbortSignal, options: SpecWaitOptions = {}): Promise<SpecWait> {
-  const pollMs = options.pollMs ?? 50;
+  let pollMs = options.pollMs ?? 25;
+  const maxPollMs = options.maxPollMs ?? 500;
   const runbookGraceMs = options.runbookGraceMs ?? 30_000;
   const lagReportMs = options.lagReportMs ?? 30_000;
   const started = Date.now();
@@ -49,5 +53,6 @@ export async function waitForSpec(store: JobSpecStore, accountId: string, jobId:
       reportedAt = Date.now();
     }
     await sleep(pollMs);
+    pollMs = Math.min(pollMs * 2, maxPollMs);
   }
 }

@@ -40,6 +40,8 @@ export interface JobledgerResult {
   submitToCompletedMs: Percentiles;
   /** The client's view: POST /v1/jobs until its 201. */
   httpSubmitMs: Percentiles;
+  /** The user's view: POST /v1/jobs sent until the job reads Completed in the query projection (polled every 20 ms). */
+  submitToVisibleCompletedMs: Percentiles;
   /** Per-stage latency from the events' timestamps: where a job's time goes. */
   stagesMs: Record<'submittedToAssigned' | 'assignedToStarted' | 'startedToCompleted', Percentiles>;
   /** Fixed rate: how late arrivals left against their schedule (a saturated client shows here). */
@@ -59,10 +61,17 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
     if (published.status !== 201) throw new Error(`publishing the no-op runbook answered ${published.status}: ${published.body}`);
     const startedAt = Date.now();
     const t0 = performance.now();
-    const submissions = workload.rate ? await submitOpenLoop(client, workload.jobs, workload.rate) : await submitClosedLoop(client, workload.jobs, workload.clients);
-    progress(`submitted ${workload.jobs} jobs in ${Math.round(submissions.lastSentAt - t0)} ms; waiting for Completed in the query projection`);
+    const submitting = workload.rate ? submitOpenLoop(client, workload.jobs, workload.rate) : submitClosedLoop(client, workload.jobs, workload.clients);
+    // Watched from the first submission, so each job's Completed is seen when it becomes readable.
     // At a fixed rate the system must keep up: a backlog still there a minute after the last arrival means the rate is above its capacity.
-    await waitUntilCompleted(stack, workload.jobs, progress, workload.rate ? { drainMs: 60_000, rate: workload.rate } : undefined);
+    const watching = waitUntilCompleted(stack, workload.jobs, progress, submitting, workload.rate ? { drainMs: 60_000, rate: workload.rate } : undefined);
+    const [submissions, completedAt] = await Promise.all([
+      submitting.then((done) => {
+        progress(`submitted ${workload.jobs} jobs in ${Math.round(done.lastSentAt - t0)} ms; waiting for Completed in the query projection`);
+        return done;
+      }),
+      watching,
+    ]);
     const wallMs = performance.now() - t0;
     const { timeline, byTopic, bytes } = await readLog(bus, stack.topicPrefix, startedAt);
     const ids = submissions.ids;
@@ -84,6 +93,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
       submitToRunningMs,
       submitToCompletedMs,
       httpSubmitMs: percentiles(submissions.httpMs),
+      submitToVisibleCompletedMs: percentiles(ids.map((id) => round((completedAt.get(id) as number) - (submissions.sentAt.get(id) as number)))),
       stagesMs: {
         submittedToAssigned: timeline.between(ids, 'submitted', 'assigned'),
         assignedToStarted: timeline.between(ids, 'assigned', 'started'),
@@ -101,6 +111,8 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
 
 interface Submissions {
   ids: string[];
+  /** performance.now() when each job's POST was sent. */
+  sentAt: Map<string, number>;
   httpMs: number[];
   lagMs: number[];
   firstSentAt: number;
@@ -112,12 +124,14 @@ async function submit(client: JsonClient, into: Submissions): Promise<void> {
   const answer = await client.post('/v1/jobs', { runbook: 'noop' });
   if (answer.status !== 201) throw new Error(`POST /v1/jobs answered ${answer.status}: ${answer.body}`);
   into.httpMs.push(round(performance.now() - sent));
-  into.ids.push((JSON.parse(answer.body) as { id: string }).id);
+  const { id } = JSON.parse(answer.body) as { id: string };
+  into.ids.push(id);
+  into.sentAt.set(id, sent);
 }
 
 /** C clients, each submitting its next job as soon as the last one was accepted. */
 async function submitClosedLoop(client: JsonClient, jobs: number, clients: number): Promise<Submissions> {
-  const into: Submissions = { ids: [], httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
+  const into: Submissions = { ids: [], sentAt: new Map(), httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
   await closedLoop(jobs, clients, () => {
     into.lastSentAt = performance.now();
     return submit(client, into);
@@ -127,7 +141,7 @@ async function submitClosedLoop(client: JsonClient, jobs: number, clients: numbe
 
 /** Job i is due at i/rate seconds, sent then whether or not earlier ones were answered. */
 async function submitOpenLoop(client: JsonClient, jobs: number, rate: number): Promise<Submissions> {
-  const into: Submissions = { ids: [], httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
+  const into: Submissions = { ids: [], sentAt: new Map(), httpMs: [], lagMs: [], firstSentAt: performance.now(), lastSentAt: 0 };
   const inFlight = new Set<Promise<void>>();
   const failures: Error[] = [];
   const start = into.firstSentAt;
@@ -149,22 +163,44 @@ async function submitOpenLoop(client: JsonClient, jobs: number, rate: number): P
   return into;
 }
 
-/** Polls the query projection until every job is Completed; any other ending, or no progress for a minute, fails the run. */
-async function waitUntilCompleted(stack: Stack, jobs: number, progress: (line: string) => void, fixedRate?: { drainMs: number; rate: number }): Promise<void> {
+/**
+ * Polls the query projection until every job is Completed; any other ending, or no progress for
+ * a minute, fails the run. Returns when each job was first seen Completed (performance.now()).
+ */
+async function waitUntilCompleted(
+  stack: Stack,
+  jobs: number,
+  progress: (line: string) => void,
+  submitting: Promise<unknown>,
+  fixedRate?: { drainMs: number; rate: number },
+): Promise<Map<string, number>> {
+  const completedAt = new Map<string, number>();
   const db = new Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
-  const drainDeadline = fixedRate ? Date.now() + fixedRate.drainMs : Infinity;
+  let drainDeadline = Infinity;
+  let submitted = false;
+  let submitFailed = false;
+  void submitting.then(
+    () => {
+      submitted = true;
+      if (fixedRate) drainDeadline = Date.now() + fixedRate.drainMs;
+    },
+    () => (submitFailed = true), // that failure fails the run; the watch just ends
+  );
   try {
     let completed = -1;
     let progressedAt = Date.now();
     let reportedAt = Date.now();
-    for (;;) {
+    while (!submitFailed) {
       const rows = (await db.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM "${stack.prefix}query".jobs GROUP BY status`)).rows;
       const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
       const ended = Object.entries(counts).filter(([status]) => ['Failed', 'Stopped', 'Suspended', 'Removed'].includes(status));
       if (ended.length > 0) throw new Error(`jobs ended otherwise than Completed: ${JSON.stringify(counts)}; see the services' logs`);
+      const fresh = (await db.query<{ id: string }>(`SELECT id FROM "${stack.prefix}query".jobs WHERE status = 'Completed' AND NOT (id = ANY($1::text[]))`, [[...completedAt.keys()]])).rows;
+      const seenAt = round(performance.now());
+      for (const { id } of fresh) completedAt.set(id, seenAt);
       const now = counts.Completed ?? 0;
-      if (now >= jobs) return;
+      if (now >= jobs) return completedAt;
       if (now !== completed) {
         completed = now;
         progressedAt = Date.now();
@@ -174,13 +210,14 @@ async function waitUntilCompleted(stack: Stack, jobs: number, progress: (line: s
           `Jobledger did not keep up with ${fixedRate.rate} jobs/s: ${jobs - now} of ${jobs} jobs were not Completed ${fixedRate.drainMs / 1000} s after the last arrival; run a lower --rate (the closed loop, npm run bench, shows its capacity)`,
         );
       }
-      if (Date.now() - progressedAt > 60_000) throw new Error(`no job completed for 60 s; the projection holds ${JSON.stringify(counts)}`);
+      if (submitted && Date.now() - progressedAt > 60_000) throw new Error(`no job completed for 60 s; the projection holds ${JSON.stringify(counts)}`);
       if (Date.now() - reportedAt > 5_000) {
         reportedAt = Date.now();
         progress(`${now}/${jobs} completed`);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    return completedAt; // the submissions failed: Promise.all reports that
   } finally {
     await db.end();
   }

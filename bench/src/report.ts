@@ -99,6 +99,7 @@ export function renderResults(r: BenchResults): string {
     rows.push(['  submit -> Running', '', ...ms(j.submitToRunningMs)]);
     rows.push(['  submit -> Completed', '', ...ms(j.submitToCompletedMs)]);
     rows.push(['  POST /v1/jobs (client)', `${j.submitRatePerSec} sent/s`, ...ms(j.httpSubmitMs)]);
+    rows.push(['  POST sent -> Completed readable (client)', '', ...ms(j.submitToVisibleCompletedMs)]);
     for (const [stage, p] of Object.entries(j.stagesMs)) rows.push([`  stage ${stage}`, '', ...ms(p)]);
     if (j.arrivalLagMs) rows.push(['  arrival lag behind schedule', '', ...ms(j.arrivalLagMs)]);
     rows.push([`  its Kafka messages (${j.kafkaMessages}, mean ${j.kafkaMeanMessageBytes} B)`, `${round(j.kafkaMessages / (j.wallMs / 1000))} msgs/s`, '', '']);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeCommand, topicNames } from '@jobledger/events';
 import type { CommandEnvelope } from '@jobledger/events';
-import { ManagedConsumer, PLATFORM_CONFIG } from '@jobledger/platform';
+import { ManagedConsumer, OutboxRelay, PLATFORM_CONFIG } from '@jobledger/platform';
 import type { PlatformConfig } from '@jobledger/platform';
 import { Dispatcher } from './dispatch/dispatcher';
 import { JobCommandsConsumer } from './jobs/job-commands.consumer';
@@ -10,7 +10,11 @@ import { WorkerRegistry } from './workers/worker-registry';
 export const JOB_COMMANDS_CONSUMER = Symbol('JOB_COMMANDS_CONSUMER');
 export const WORKER_EVENTS_CONSUMER = Symbol('WORKER_EVENTS_CONSUMER');
 
-/** Wires the two consumer groups to their handlers; each change wakes the dispatcher. */
+/**
+ * Wires the two consumer groups to their handlers; each change wakes the dispatcher, and decided
+ * commands wake the outbox relay, so their events (a job Completed, Started, Submitted) are
+ * published at once instead of at the relay's next poll.
+ */
 @Injectable()
 export class SchedulingConsumers {
   constructor(
@@ -19,6 +23,7 @@ export class SchedulingConsumers {
     commands: JobCommandsConsumer,
     registry: WorkerRegistry,
     dispatcher: Dispatcher,
+    relay: OutboxRelay,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     const topics = topicNames(config.topicPrefix);
@@ -27,6 +32,7 @@ export class SchedulingConsumers {
       [topics.jobCommands],
       async (batch) => {
         await commands.apply(batch);
+        relay.kick();
         dispatcher.kick();
       },
       { decode: decodeCommand },

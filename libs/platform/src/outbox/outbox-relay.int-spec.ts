@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { DataSource } from 'typeorm';
 import { createKafkajsEventBus } from '@jobledger/kafka';
-import type { EventBus, TopicAdmin } from '@jobledger/kafka';
+import type { EventBus, OutboundMessage, TopicAdmin } from '@jobledger/kafka';
 import { createDataSource, migrationSchema, runMigrations } from '../db/data-source';
 import { JsonLogger } from '../logging/json-logger';
 import { appendToOutbox, createOutboxTableSql } from './outbox';
@@ -78,4 +78,48 @@ describe('OutboxRelay against Postgres and Kafka', () => {
     expect(seen).toEqual(['committed-1', 'committed-2', 'committed-3']);
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)).toEqual([{ n: 0 }]);
   }, 30_000);
+
+  it('publishes rows whose kick came while a batch was being sent at once, not at the next poll', async () => {
+    const schema = `"${schemaName}"`;
+    const real = await bus.producer();
+    const sent: { value: string; at: number }[] = [];
+    let slowFirst = true;
+    // The first send takes 500 ms: the second row is committed and kicked while it is out.
+    const producer = {
+      async send(messages: OutboundMessage[]) {
+        if (slowFirst) {
+          slowFirst = false;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        await real.send(messages);
+        sent.push(...messages.map((m) => ({ value: String(m.value), at: Date.now() })));
+      },
+      disconnect: () => real.disconnect(),
+    };
+    const relay = new OutboxRelay(dataSource, schema, async () => producer, new JsonLogger('test', 'error'), { pollMs: 10_000 });
+    await dataSource.transaction((m) => appendToOutbox(m, schema, [{ topic, key: 'job-2', value: 'first' }]));
+    relay.start();
+    let kickedAt = 0;
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await dataSource.transaction((m) => appendToOutbox(m, schema, [{ topic, key: 'job-2', value: 'second' }]));
+      kickedAt = Date.now();
+      relay.kick();
+      await eventuallyTrue(() => sent.length === 2, 5_000);
+    } finally {
+      await relay.stop();
+      await real.disconnect();
+    }
+    expect(sent.map((s) => s.value)).toEqual(['first', 'second']);
+    // Published right after the first batch (~300 ms after the kick), long before the 10 s poll.
+    expect(sent[1].at - kickedAt).toBeLessThan(2_000);
+  }, 30_000);
 });
+
+async function eventuallyTrue(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -26,6 +26,8 @@ interface OutboxRow {
  */
 export class OutboxRelay {
   private running = false;
+  /** Set by kick(); a kick while a batch is being published sends the relay round again at once. */
+  private kicked = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private readonly batchSize: number;
@@ -50,6 +52,7 @@ export class OutboxRelay {
 
   /** Tells the relay that new rows were committed. */
   kick(): void {
+    this.kicked = true;
     this.wake?.();
   }
 
@@ -66,6 +69,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
+      this.kicked = false;
       try {
         const published = await this.publishBatch();
         failures = 0;
@@ -75,6 +79,8 @@ export class OutboxRelay {
         this.logger.warn('outbox relay could not publish; will retry', { error: (error as Error).message, failures });
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
       }
+      // Rows committed while that batch was out: publish them now, not at the next poll.
+      if (this.kicked) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);
         this.wake = () => {

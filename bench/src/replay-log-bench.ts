@@ -34,12 +34,14 @@ export async function benchReplayLog(bus: EventBus, databaseUrl: string, partiti
   const topicPrefix = `bench-log-${run}.`;
   const schema = `bench_log_${run}_replay`;
   const topics = topicNames(topicPrefix);
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
   const admin = await bus.admin();
   await admin.ensureTopics(topicSpecs(topicPrefix), partitions, 1);
   try {
     const produced = await writeLog(bus, topicPrefix, jobs);
     const report = await replayReadModel({ bus, databaseUrl, topicPrefix, schema });
-    await checkReplayed(databaseUrl, schema, jobs);
+    await checkReplayed(db, schema, jobs);
     if (report.skipped.length > 0) throw new Error(`the replay skipped ${report.skipped.length} events of a log the bench wrote: ${report.skipped[0].reason}`);
     return {
       jobs,
@@ -50,7 +52,8 @@ export async function benchReplayLog(bus: EventBus, databaseUrl: string, partiti
       produceMs: produced.ms,
     };
   } finally {
-    await dropSchema(databaseUrl, schema);
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.end();
     await admin.deleteTopics(Object.values(topics));
     await admin.disconnect();
   }
@@ -107,31 +110,15 @@ function lifecycle(jobId: string, i: number): AnyEnvelope[] {
   ];
 }
 
-async function checkReplayed(databaseUrl: string, schema: string, jobs: number): Promise<void> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
-    const completed = await count(`SELECT count(*) AS n FROM "${schema}".jobs WHERE status = 'Completed'`);
-    const timeline = await count(`SELECT count(*) AS n FROM "${schema}".job_history`);
-    const output = await count(`SELECT count(*) AS n FROM "${schema}".job_output`);
-    const expected = { completed: jobs, timeline: jobs * (EVENTS_PER_JOB - 1), output: jobs };
-    if (completed !== expected.completed || timeline !== expected.timeline || output !== expected.output) {
-      throw new Error(
-        `the replayed read model is not the log's: ${completed} of ${jobs} jobs Completed, ${timeline} of ${expected.timeline} timeline rows, ${output} of ${jobs} output rows`,
-      );
-    }
-  } finally {
-    await db.end();
-  }
-}
-
-async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await db.end();
+async function checkReplayed(db: Client, schema: string, jobs: number): Promise<void> {
+  const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0].n);
+  const completed = await count(`SELECT count(*) AS n FROM "${schema}".jobs WHERE status = 'Completed'`);
+  const timeline = await count(`SELECT count(*) AS n FROM "${schema}".job_history`);
+  const output = await count(`SELECT count(*) AS n FROM "${schema}".job_output`);
+  const expected = { completed: jobs, timeline: jobs * (EVENTS_PER_JOB - 1), output: jobs };
+  if (completed !== expected.completed || timeline !== expected.timeline || output !== expected.output) {
+    throw new Error(
+      `the replayed read model is not the log's: ${completed} of ${jobs} jobs Completed, ${timeline} of ${expected.timeline} timeline rows, ${output} of ${jobs} output rows`,
+    );
   }
 }

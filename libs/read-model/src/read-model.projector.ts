@@ -31,7 +31,10 @@ export class ReadModelProjector {
     for (const event of events) {
       if (!claimed.delete(event.envelope.id.toLowerCase())) continue;
       const next = runKind(event.envelope);
-      if (run.length > 0 && next !== kind) run = await this.applyRun(manager, kind, run);
+      if (run.length > 0 && next !== kind) {
+        await this.applyRun(manager, kind, run);
+        run = [];
+      }
       if (next) {
         kind = next;
         run.push(event);
@@ -42,11 +45,9 @@ export class ReadModelProjector {
     if (run.length > 0) await this.applyRun(manager, kind, run);
   }
 
-  /** @returns an empty run */
-  private async applyRun(manager: EntityManager, kind: RunKind, run: DecodedEvent[]): Promise<DecodedEvent[]> {
+  private async applyRun(manager: EntityManager, kind: RunKind, run: DecodedEvent[]): Promise<void> {
     if (kind === 'job') await this.applyJobEvents(manager, run);
     else await this.applyOutput(manager, run.map((e) => e.envelope));
-    return [];
   }
 
   private async applyOther(manager: EntityManager, envelope: AnyEnvelope): Promise<void> {

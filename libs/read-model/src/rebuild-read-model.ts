@@ -70,7 +70,7 @@ export async function rebuildReadModel(settings: RebuildSettings): Promise<Rebui
       ...p,
       offset: livePositions.find((l) => l.topic === p.topic && l.partition === p.partition)?.offset ?? '0',
     }));
-    const replay = await replayInto(fresh, settings.freshSchema, settings.bus.reader(), positions, topicNames(settings.topicPrefix).jobOutput);
+    const replay = await replayInto(fresh, settings.freshSchema, settings.bus.reader(), positions, settings.topicPrefix);
     const tables = await compareReadModels(snapshot.manager, quoteIdent(settings.liveSchema), fresh, quoteIdent(settings.freshSchema), await truncatedTables(settings, topics));
     return {
       positions,
@@ -113,7 +113,7 @@ export async function replayReadModel(settings: ReplaySettings): Promise<ReplayR
   try {
     await recreateSchema(dataSource, settings.schema);
     const reader = settings.bus.reader();
-    return await replayInto(dataSource, settings.schema, reader, await reader.endOffsets(readModelTopics(settings.topicPrefix)), topicNames(settings.topicPrefix).jobOutput);
+    return await replayInto(dataSource, settings.schema, reader, await reader.endOffsets(readModelTopics(settings.topicPrefix)), settings.topicPrefix);
   } finally {
     await dataSource.destroy();
   }
@@ -133,7 +133,8 @@ async function recreateSchema(dataSource: DataSource, schema: string): Promise<v
  */
 const REPLAY_CONCURRENCY = 3;
 
-async function replayInto(dataSource: DataSource, schema: string, reader: LogReader, positions: PartitionOffset[], outputTopic: string): Promise<ReplayReport> {
+async function replayInto(dataSource: DataSource, schema: string, reader: LogReader, positions: PartitionOffset[], topicPrefix: string): Promise<ReplayReport> {
+  const outputTopic = topicNames(topicPrefix).jobOutput;
   const started = Date.now();
   const replay = new Replayer(dataSource, quoteIdent(schema));
   for (const stage of [positions.filter((p) => p.topic !== outputTopic), positions.filter((p) => p.topic === outputTopic)]) {

@@ -61,8 +61,8 @@ export class JobCommandHandler {
   async execute(manager: EntityManager, accountId: string, jobId: string, command: JobCommand, source: CommandSource): Promise<CommandResult> {
     const current = await this.load(manager, accountId, jobId);
     if (source.id && !(await claimEvent(manager, this.schema, source.id))) return { ...current, events: [], duplicate: true };
-    const decided = decideWithRemoval(await this.withGroupSettings(manager, command, current.state), current);
-    return this.persist(manager, accountId, jobId, { ...current, removeWhenFinal: decided.removeWhenFinal }, decided.events, source, command.type === 'SubmitJob' ? command.data : null);
+    const decided = await this.decide(manager, command, current);
+    return this.persist(manager, accountId, jobId, decided.current, decided.events, source, submittedBy(command));
   }
 
   /**
@@ -70,12 +70,12 @@ export class JobCommandHandler {
    * refused, never lost). Other refusals (a late report of a worker) are not recorded.
    */
   async recordRefusal(accountId: string, jobId: string, command: JobCommand, error: unknown, source: CommandSource): Promise<boolean> {
-    const request = refusableRequestOf(command);
-    if (!request || !isRecordableRefusal(error)) return false;
+    if (!refusableRequestOf(command) || !isRecordableRefusal(error)) return false; // no transaction for what is never recorded
     return this.dataSource.transaction(async (manager) => {
       const current = await this.load(manager, accountId, jobId);
-      if (!current.view || (source.id && !(await claimEvent(manager, this.schema, source.id)))) return false;
-      await this.persist(manager, accountId, jobId, current, [recordRefusal(request, error, command.data.at)], source, null);
+      const refusal = refusalToRecord(command, error, current);
+      if (!refusal || (source.id && !(await claimEvent(manager, this.schema, source.id)))) return false;
+      await this.persist(manager, accountId, jobId, current, [refusal], source, null);
       return true;
     });
   }
@@ -96,7 +96,7 @@ export class JobCommandHandler {
       const outbox: OutboundMessage[] = [];
       const stageInBatch = (c: LoggedCommand, current: LoadedJob, events: JobEvent[]) => {
         const key = jobKey(c.accountId, c.jobId);
-        const staged = this.stage(c.accountId, c.jobId, current, events, c.source, c.command.type === 'SubmitJob' ? c.command.data : null);
+        const staged = this.stage(c.accountId, c.jobId, current, events, c.source, submittedBy(c.command));
         // A row first written in this batch keeps its first insert values, as consecutive upserts would.
         const earlier = writes.get(key);
         writes.set(key, earlier ? { ...staged.row, runOn: earlier.runOn, priority: earlier.priority, submittedAt: earlier.submittedAt } : staged.row);
@@ -111,15 +111,14 @@ export class JobCommandHandler {
         }
         const current = jobs.get(jobKey(c.accountId, c.jobId)) ?? NO_JOB;
         try {
-          const decided = decideWithRemoval(await this.withGroupSettings(manager, c.command, current.state), current);
-          stageInBatch(c, { ...current, removeWhenFinal: decided.removeWhenFinal }, decided.events);
+          const decided = await this.decide(manager, c.command, current);
+          stageInBatch(c, decided.current, decided.events);
           outcomes.push({ kind: 'applied' });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          const request = refusableRequestOf(c.command);
-          const recorded = request !== null && isRecordableRefusal(error) && current.view !== null;
-          if (recorded && request) stageInBatch(c, current, [recordRefusal(request, error, c.command.data.at)]);
-          outcomes.push({ kind: 'refused', error, recorded });
+          const refusal = refusalToRecord(c.command, error, current);
+          if (refusal) stageInBatch(c, current, [refusal]);
+          outcomes.push({ kind: 'refused', error, recorded: refusal !== null });
         }
       }
       await this.write(manager, [...writes.values()], outbox);
@@ -206,6 +205,12 @@ export class JobCommandHandler {
     await appendToOutbox(manager, this.schema, outbound);
   }
 
+  /** The command decided on the job's state: its events, and the job with its pending forced remove. Throws the domain's refusal. */
+  private async decide(manager: EntityManager, command: JobCommand, current: LoadedJob): Promise<{ current: LoadedJob; events: JobEvent[] }> {
+    const decided = decideWithRemoval(await this.withGroupSettings(manager, command, current.state), current);
+    return { current: { ...current, removeWhenFinal: decided.removeWhenFinal }, events: decided.events };
+  }
+
   /** A stop (or forced remove) depends on whether the job's worker group can cancel running jobs. */
   private async withGroupSettings(manager: EntityManager, command: JobCommand, state: JobState): Promise<JobCommand> {
     if (command.type !== 'RequestStop' && command.type !== 'RemoveJob') return command;
@@ -241,6 +246,17 @@ interface JobRowWrite {
   view: JobView | null;
   runningSince: string | null;
   removeWhenFinal: boolean;
+}
+
+function submittedBy(command: JobCommand): JobEventData<'JobSubmitted'> | null {
+  return command.type === 'SubmitJob' ? command.data : null;
+}
+
+/** The JobRequestRefused event to record for a refused command, or null (not a recordable request, or no such job). */
+function refusalToRecord(command: JobCommand, error: unknown, current: LoadedJob): JobEvent | null {
+  const request = refusableRequestOf(command);
+  if (!request || !isRecordableRefusal(error) || !current.view) return null;
+  return recordRefusal(request, error, command.data.at);
 }
 
 function jobKey(accountId: string, jobId: string): string {

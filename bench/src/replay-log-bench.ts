@@ -59,7 +59,7 @@ export async function benchReplayLog(bus: EventBus, databaseUrl: string, partiti
   }
 }
 
-async function writeLog(bus: EventBus, topicPrefix: string, jobs: number): Promise<{ events: number; bytes: number; ms: number }> {
+export async function writeLog(bus: EventBus, topicPrefix: string, jobs: number): Promise<{ events: number; bytes: number; ms: number }> {
   const topics = topicNames(topicPrefix);
   const producer = await bus.producer();
   const started = performance.now();

@@ -42,7 +42,7 @@ export class JobWrites {
     if (this.history[0].length > 0) {
       await manager.query(
         `INSERT INTO ${s}.job_history (event_id, account_id, job_id, time, type, status, actor, correlation_id, data)
-         SELECT e, a, j, t, ty, st, ac::jsonb, c, d::jsonb
+         SELECT e, a, j, t, ty, st, ac::json, c, d::json
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)
          ON CONFLICT DO NOTHING`,
         this.history.map(pgArray),
@@ -97,8 +97,34 @@ export async function loadJobRows(manager: EntityManager, schema: string, jobs: 
   );
 }
 
+/**
+ * Which of these job events the timeline holds (applied before), lower-cased, and which of these
+ * jobs were removed (keyed by jobKey).
+ */
+export async function appliedBefore(
+  manager: EntityManager,
+  schema: string,
+  eventIds: readonly string[],
+  jobs: readonly [string, string][],
+): Promise<{ applied: Set<string>; removed: Set<string> }> {
+  const rows: { event_id: string | null; account_id: string | null; job_id: string | null }[] = await manager.query(
+    `SELECT event_id::text, NULL AS account_id, NULL AS job_id FROM ${schema}.job_history WHERE event_id = ANY($1::uuid[])
+     UNION ALL
+     SELECT NULL, account_id, job_id FROM ${schema}.removed_jobs WHERE (account_id, job_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+    [pgArray(eventIds), pgArray(jobs.map(([accountId]) => accountId)), pgArray(jobs.map(([, jobId]) => jobId))],
+  );
+  const applied = new Set<string>();
+  const removed = new Set<string>();
+  for (const r of rows) {
+    if (r.event_id) applied.add(r.event_id);
+    else removed.add(jobKey(r.account_id as string, r.job_id as string));
+  }
+  return { applied, removed };
+}
+
+/** A map key for a job: the account's length keeps `("a", "bc")` apart from `("ab", "c")`. */
 export function jobKey(accountId: string, jobId: string): string {
-  return JSON.stringify([accountId, jobId]);
+  return `${accountId.length}:${accountId}${jobId}`;
 }
 
 /**

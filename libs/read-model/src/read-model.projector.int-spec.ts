@@ -45,6 +45,22 @@ describe('ReadModelProjector against Postgres', () => {
     expect(job).toEqual({ event_count: 4, log_sha256: expected });
   });
 
+  it('applies a job event once however often the log repeats it, and a removed job takes no event again, not even its own submission', async () => {
+    const [a1, a2, a3] = envelopesOf('j-once', lifecycle('j-once'));
+    const [r1, r2, r3] = envelopesOf('j-gone', [submitted('j-gone'), { type: 'JobStopped', data: { at } }, { type: 'JobRemoved', data: { forced: false, at } }] as JobEvent[]);
+    await project(asDelivered([a1, a2, a2, r1, r2, r3, r1]));
+    const job = () => db.dataSource.query(`SELECT event_count, log_sha256 FROM ${projector.schema}.jobs WHERE id IN ('j-once', 'j-gone') ORDER BY id`);
+    const once = await job();
+    expect(once).toEqual([{ event_count: 2, log_sha256: [a1, a2].reduce<string | null>((hash, e) => chainSha256(hash, encodeEvent(e)), null) }]);
+    // Later batches: the same events again (a redelivery, a producer's retry), then a new one.
+    await project(asDelivered([a2, r1, r2]));
+    await project(asDelivered([a1, a3]));
+    const [after] = await job();
+    expect(after.event_count).toBe(3);
+    expect(after.log_sha256).toBe(chainSha256(once[0].log_sha256, encodeEvent(a3)));
+    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM ${projector.schema}.job_history WHERE job_id = 'j-gone'`)).toEqual([{ n: 0 }]);
+  });
+
   it('gives another digest when the events come in another order', () => {
     const [a, b] = asDelivered(envelopesOf('j-order', lifecycle('j-order').slice(0, 2)));
     const ab = chainSha256(chainSha256(null, a.message.value as Buffer), b.message.value as Buffer);

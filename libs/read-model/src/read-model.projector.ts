@@ -6,7 +6,7 @@ import { encodeEvent, evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
 import { claimEvents, pgArray } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
-import { JobWrites, forgetJob, jobKey, loadJobRows } from './job-timeline';
+import { JobWrites, appliedBefore, forgetJob, jobKey, loadJobRows } from './job-timeline';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
@@ -15,8 +15,8 @@ const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
  * The query service's read model: jobs (with each job's running SHA-256 over its lifecycle
  * events), their timeline, output and status entries, runbook versions, workers and worker
  * groups. The same code projects the live schema and a rebuild, so the two can be compared.
- * Each event is applied once per schema (the inbox remembers its id): a duplicate on the log
- * or a redelivery changes nothing. Runs inside the caller's transaction. A batch's job events
+ * Each event is applied once per schema (a job event's timeline row, an output record's key and
+ * the inbox for the rest remember it): a duplicate on the log or a redelivery changes nothing. Runs inside the caller's transaction. A batch's job events
  * are applied in memory and written with a few statements per batch (see JobWrites), in order.
  */
 export class ReadModelProjector {
@@ -24,13 +24,19 @@ export class ReadModelProjector {
   constructor(readonly schema: string) {}
 
   async apply(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
-    const claimed = await claimEvents(manager, this.schema, events.map((e) => e.envelope.id));
+    // Job events are claimed by their timeline rows (applyJobEvents) and output is idempotent by its
+    // key, so only the other events need the inbox: one index row fewer for nearly every event.
+    const claimed = await claimEvents(
+      manager,
+      this.schema,
+      events.filter((e) => !runKind(e.envelope)).map((e) => e.envelope.id),
+    );
     // A run of job events, or of output, is applied at once; any other event ends the run before it.
     let run: DecodedEvent[] = [];
     let kind: RunKind = 'job';
     for (const event of events) {
-      if (!claimed.delete(event.envelope.id.toLowerCase())) continue;
       const next = runKind(event.envelope);
+      if (!next && !claimed.delete(event.envelope.id.toLowerCase())) continue;
       if (run.length > 0 && next !== kind) {
         await this.applyRun(manager, kind, run);
         run = [];
@@ -63,14 +69,23 @@ export class ReadModelProjector {
     }
   }
 
-  /** Job events, in log order: each job's row is read once (locked), evolved in memory, and written once. */
+  /**
+   * Job events, in log order: each job's row is read once (locked), evolved in memory, and written
+   * once. An event already on the timeline was applied before (a duplicate on the log or a
+   * redelivery), and a removed job takes no more events: its timeline is gone with it, and its id
+   * cannot be submitted again.
+   */
   private async applyJobEvents(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
     if (events.length === 0) return;
     const jobs = new Map(events.map(({ envelope }) => [jobKey(envelope.accountId, envelope.jobId as string), [envelope.accountId, envelope.jobId as string] as [string, string]]));
     const rows = await loadJobRows(manager, this.schema, [...jobs.values()]);
+    const { applied, removed } = await appliedBefore(manager, this.schema, events.map((e) => e.envelope.id), [...jobs.values()]);
     const writes = new JobWrites(this.schema, jobChangesChannel(this.schema));
     for (const { envelope, message } of events) {
       const key = jobKey(envelope.accountId, envelope.jobId as string);
+      const id = envelope.id.toLowerCase();
+      if (applied.has(id) || removed.has(key)) continue;
+      applied.add(id);
       const row = rows.get(key);
       const event = { type: envelope.type, data: envelope.data } as JobEvent;
       const before = row?.state ?? initialState();
@@ -80,6 +95,7 @@ export class ReadModelProjector {
         await writes.flush(manager);
         await forgetJob(manager, this.schema, envelope.accountId, envelope.jobId as string);
         rows.delete(key);
+        removed.add(key);
         continue;
       }
       const next = {
@@ -116,7 +132,7 @@ export class ReadModelProjector {
     if (columns[0].length === 0) return;
     await manager.query(
       `INSERT INTO ${this.schema}.job_output (account_id, job_id, seq, stream, time, value, actor)
-       SELECT a, j, s, st, t, v::jsonb, ac::jsonb
+       SELECT a, j, s, st, t, v::json, ac::json
        FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[]) AS u(a, j, s, st, t, v, ac)
        ON CONFLICT DO NOTHING`,
       columns.map(pgArray),

@@ -1,6 +1,9 @@
-/** Characters JSON and Postgres array literals escape differently (JSON writes them as \n, \u0001, \ud800). */
-// eslint-disable-next-line no-control-regex -- control characters are what it looks for
-const NOT_LIKE_JSON = /[\u0000-\u001f\ud800-\udfff]/;
+/**
+ * In JSON text, an escape other than \" and \\: what JSON writes for the characters it escapes
+ * differently from a Postgres array literal (control characters as \n or \u0001, lone surrogates
+ * as \ud800). A backslash followed by such a letter also matches; it only takes the slow path.
+ */
+const ESCAPED_UNLIKE_ARRAY = /\\[^"\\]/;
 
 /**
  * A Postgres array literal of the values, for `$1::text[]` (or uuid[], int[], timestamptz[], ...)
@@ -11,7 +14,7 @@ const NOT_LIKE_JSON = /[\u0000-\u001f\ud800-\udfff]/;
  * escaped here the driver's way.
  */
 export function pgArray(values: readonly (string | number | null)[]): string {
-  const plain = values.every((v) => typeof v !== 'string' || !NOT_LIKE_JSON.test(v));
-  if (plain) return `{${JSON.stringify(values).slice(1, -1)}}`;
+  const json = JSON.stringify(values);
+  if (!ESCAPED_UNLIKE_ARRAY.test(json)) return `{${json.slice(1, -1)}}`;
   return `{${values.map((v) => (v === null ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }

@@ -39,6 +39,13 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     // At least Submitted, Assigned, Started and Completed per job on job-events, and the workers' reports on job-commands.
     expect(jobledger.kafkaMessagesByTopic['job-events']).toBeGreaterThanOrEqual(24 * 4);
     expect(jobledger.kafkaMessagesByTopic['job-commands']).toBeGreaterThanOrEqual(24 * 2);
+    // Where the cores went: every service, the worker, the broker, and the rest of the machine.
+    const cpu = jobledger.cpu.msPerJob;
+    expect(Object.keys(cpu)).toEqual(expect.arrayContaining(['submission', 'scheduling', 'query', 'gateway', 'kafka broker', 'postgres', 'bench', 'other']));
+    for (const busy of ['submission', 'scheduling', 'query', 'postgres', 'bench']) expect(cpu[busy]).toBeGreaterThan(0);
+    // The worker, and the runbook hosts it forked (node jobs), which have exited by the end of the run.
+    expect(Object.entries(cpu).filter(([name, ms]) => name.startsWith('bench-') && ms > 0)).toHaveLength(2);
+    expect(jobledger.cpu.machineBusySec).toBeGreaterThan(0);
 
     expect(bullmq.addToProcessedMs.count).toBe(24);
     expect(bullmq.concurrency).toBe(4);
@@ -67,6 +74,7 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     expect(table).toContain('BullMQ 24 jobs');
     expect(table).toContain(`raw kafkajs produce+consume (${kafka.events} x`);
     expect(table).toMatch(new RegExp(`replay of a log of 300 completed jobs \\(1500 events, \\d+ B\\) +${replayLog.eventsPerSec} events/s`));
+    expect(table).toMatch(/CPU per job \(\d+% of the cores busy\): [\d.]+ ms = /);
     expect(lines).toContain('Jobledger: 24 no-op node jobs from 4 clients');
   }, 180_000);
 

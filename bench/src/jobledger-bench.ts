@@ -3,7 +3,10 @@ import { Client } from 'pg';
 import { topicNames } from '@jobledger/events';
 import type { EventBus } from '@jobledger/kafka';
 import type { Stack } from '@jobledger/testing';
+import { availableParallelism } from 'node:os';
 import { closedLoop } from './closed-loop';
+import { cpuPerJob, cpuSnapshot, kafkaBrokerPid } from './cpu-usage';
+import type { CpuPerJob } from './cpu-usage';
 import { JsonClient } from './http-client';
 import { JobTimeline } from './job-timeline';
 import { percentiles, perSecond, round } from './stats';
@@ -51,6 +54,8 @@ export interface JobledgerResult {
   kafkaMessagesByTopic: Record<string, number>;
   /** Mean size of those messages' values, bytes. */
   kafkaMeanMessageBytes: number;
+  /** CPU per job of each service, the Kafka broker and the rest of the machine over the run: where the cores went. */
+  cpu: CpuPerJob;
 }
 
 /** Runs no-op jobs (node or shell) through the gateway and measures them from the log and the projection. */
@@ -59,6 +64,10 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
   try {
     const published = await client.post('/v1/runbooks', { name: 'noop', runtime: workload.runtime, source: NOOP_RUNBOOKS[workload.runtime] });
     if (published.status !== 201) throw new Error(`publishing the no-op runbook answered ${published.status}: ${published.body}`);
+    const broker = kafkaBrokerPid();
+    const processes = { ...stack.pids, ...(broker ? { 'kafka broker': broker } : {}), bench: process.pid };
+    const measured = { children: stack.workerIds, postgres: true };
+    const cpuBefore = cpuSnapshot(processes, measured);
     const startedAt = Date.now();
     const t0 = performance.now();
     const submitting = workload.rate ? submitOpenLoop(client, workload.jobs, workload.rate) : submitClosedLoop(client, workload.jobs, workload.clients);
@@ -73,6 +82,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
       watching,
     ]);
     const wallMs = performance.now() - t0;
+    const cpu = cpuPerJob(cpuBefore, cpuSnapshot(processes, measured), workload.jobs, availableParallelism());
     const { timeline, byTopic, bytes } = await readLog(bus, stack.topicPrefix, startedAt);
     const ids = submissions.ids;
     const submitToRunningMs = timeline.between(ids, 'submitted', 'started');
@@ -103,6 +113,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
       kafkaMessages,
       kafkaMessagesByTopic: byTopic,
       kafkaMeanMessageBytes: kafkaMessages === 0 ? 0 : round(bytes / kafkaMessages),
+      cpu,
     };
   } finally {
     client.close();

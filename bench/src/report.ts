@@ -119,11 +119,19 @@ export function renderResults(r: BenchResults): string {
   const lines = [formatTable(rows), ''];
   if (r.ratios.vsBullmq !== undefined) lines.push(`Jobledger / BullMQ jobs/s: ${r.ratios.vsBullmq}`);
   if (r.ratios.vsKafka !== undefined) lines.push(`Jobledger's Kafka messages/s / raw kafkajs events/s: ${r.ratios.vsKafka}`);
+  if (j) lines.push(`CPU per job (${j.cpu.machineBusyPercent}% of the cores busy): ${renderCpu(j.cpu.msPerJob)}`);
   lines.push(`peak RSS: ${Object.entries(r.peakRssBytes).map(([name, bytes]) => `${name} ${mib(bytes)}`).join(', ')}`);
   const m = r.machine;
   lines.push(`machine: ${m.cores} cores (${m.cpuModel}), ${round(m.memoryBytes / 1024 ** 3)} GiB, Node ${m.node}, ${m.os}${m.postgres ? `, PostgreSQL ${m.postgres}` : ''}`);
   lines.push('', formatTable([['goal', 'target', 'measured', 'met'], ...r.goals.map((g) => [g.goal, g.target, g.measured, String(g.met)])]));
   return lines.join('\n');
+}
+
+/** Milliseconds per job, the largest first, with their sum. */
+function renderCpu(msPerJob: Record<string, number>): string {
+  const total = Object.values(msPerJob).reduce((a, b) => a + b, 0);
+  const parts = Object.entries(msPerJob).sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${ms} ms`);
+  return `${round(total)} ms = ${parts.join(' + ')}`;
 }
 
 /** Per profiled process (the pid is in the file name): busy time, GC, the areas and the functions that took it. */

@@ -16,8 +16,9 @@ const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
  * events), their timeline, output and status entries, runbook versions, workers and worker
  * groups. The same code projects the live schema and a rebuild, so the two can be compared.
  * Each event is applied once per schema (a job event's timeline row, an output record's key and
- * the inbox for the rest remember it): a duplicate on the log or a redelivery changes nothing. Runs inside the caller's transaction. A batch's job events
- * are applied in memory and written with a few statements per batch (see JobWrites), in order.
+ * the inbox for the rest remember it): a duplicate on the log or a redelivery changes nothing.
+ * Runs inside the caller's transaction. A batch's job events are applied in memory and written
+ * with a few statements per batch (see JobWrites), in order.
  */
 export class ReadModelProjector {
   /** @param schema the quoted schema to write to */

@@ -39,7 +39,7 @@ export class JobHistoryReader {
     const after = cursor === undefined ? ['-infinity', -1, ''] : decode(cursor);
     const rows: Row[] = await this.dataSource.query(
       `SELECT time, time::text AS time_text, ord, key, kind, type, status, stream, value, actor, correlation_id, data FROM (
-         SELECT time, 0 AS ord, event_id::text AS key, 'event' AS kind, type, status, NULL AS stream, NULL::jsonb AS value, actor, correlation_id, data
+         SELECT time, 0 AS ord, event_id::text AS key, 'event' AS kind, type, status, NULL AS stream, NULL::json AS value, actor, correlation_id, data
          FROM ${this.s}.job_history WHERE account_id = $1 AND job_id = $2
          UNION ALL
          SELECT time, 1, lpad(seq::text, 12, '0'), 'record', NULL, NULL, stream, value, actor, NULL, NULL

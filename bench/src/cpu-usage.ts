@@ -36,12 +36,16 @@ function processCpu(pid: number | string): ProcessCpu | undefined {
   }
 }
 
+/** The ids of the processes running on this machine now. */
+function runningPids(): string[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+}
+
 /** The CPU so far of every Postgres process on this machine (the server's and its backends). */
 function postgresCpuSec(): number {
   let sum = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cpu = processCpu(entry);
+  for (const pid of runningPids()) {
+    const cpu = processCpu(pid);
     if (cpu?.comm === 'postgres') sum += cpu.self;
   }
   return sum;
@@ -49,10 +53,9 @@ function postgresCpuSec(): number {
 
 /** The pid of the Kafka broker running on this machine (a JVM running kafka.Kafka), if there is one. */
 export function kafkaBrokerPid(): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const pid of runningPids()) {
     try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes('kafka.Kafka')) return Number(entry);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('kafka.Kafka')) return Number(pid);
     } catch {
       // gone meanwhile
     }

@@ -99,7 +99,7 @@ export async function loadJobRows(manager: EntityManager, schema: string, jobs: 
 
 /**
  * Which of these job events the timeline holds (applied before), lower-cased, and which of these
- * jobs were removed (keyed by jobKey).
+ * jobs were removed (keyed by jobKey). One round trip, none when there is nothing to look for.
  */
 export async function appliedBefore(
   manager: EntityManager,
@@ -107,6 +107,7 @@ export async function appliedBefore(
   eventIds: readonly string[],
   jobs: readonly [string, string][],
 ): Promise<{ applied: Set<string>; removed: Set<string> }> {
+  if (eventIds.length === 0 && jobs.length === 0) return { applied: new Set(), removed: new Set() };
   const rows: { event_id: string | null; account_id: string | null; job_id: string | null }[] = await manager.query(
     `SELECT event_id::text, NULL AS account_id, NULL AS job_id FROM ${schema}.job_history WHERE event_id = ANY($1::uuid[])
      UNION ALL

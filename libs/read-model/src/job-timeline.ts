@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { JobState, JobStatus } from '@jobledger/domain';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
-import { pgArray } from '@jobledger/platform';
+import { copyRows, pgArray } from '@jobledger/platform';
+import type { CopyValue } from '@jobledger/platform';
 
 /** A job's read-model row as the projector keeps it while it applies a batch. */
 export interface JobRow {
@@ -18,71 +19,97 @@ export interface JobRow {
  * instead of several per event: each event's timeline entry (with its actor), a status entry for
  * the dashboard when it moved the job to another status, each job's latest row, and one NOTIFY
  * per changed job. Keyed by event id and job: idempotent.
+ *
+ * From `copyFrom` rows on (a catch-up, a replay) new rows go in with COPY, which costs Postgres
+ * about half: the timeline and status entries of events the projector knows are not applied yet,
+ * and the rows of jobs it did not find. A concurrent writer of the same rows makes COPY fail with a
+ * unique violation where the statements would skip them; the caller applies the batch again one
+ * event at a time, where the statements take over.
  */
 export class JobWrites {
-  private history: (string | number | null)[][] = [[], [], [], [], [], [], [], [], []];
-  private statusEntries: (string | number | null)[][] = [[], [], [], [], []];
+  private history: CopyValue[][] = [];
+  private statusEntries: CopyValue[][] = [];
   private readonly rows = new Map<string, JobRow>();
+  /** Jobs that have a row in the schema: found there, or written by an earlier flush. */
+  private readonly stored: Set<string>;
 
+  /** @param stored the jobs that have a row in the schema (keyed by jobKey) */
   constructor(
     private readonly schema: string,
     private readonly channel: string,
-  ) {}
+    private readonly copyFrom: number,
+    stored: Iterable<string>,
+  ) {
+    this.stored = new Set(stored);
+  }
 
   record(envelope: AnyEnvelope, row: JobRow, before: JobStatus | null): void {
     const after = row.view.status;
-    const h = [envelope.id, envelope.accountId, row.jobId, envelope.occurredAt, envelope.type, after, JSON.stringify(envelope.actor), envelope.correlationId, JSON.stringify(envelope.data)];
-    h.forEach((value, i) => this.history[i].push(value));
-    if (before !== after) [envelope.id, envelope.accountId, row.view.runbook, after, envelope.occurredAt].forEach((value, i) => this.statusEntries[i].push(value));
+    this.history.push([envelope.id, envelope.accountId, row.jobId, envelope.occurredAt, envelope.type, after, JSON.stringify(envelope.actor), envelope.correlationId, JSON.stringify(envelope.data)]);
+    if (before !== after) this.statusEntries.push([envelope.id, envelope.accountId, row.view.runbook, after, envelope.occurredAt]);
     this.rows.set(jobKey(row.accountId, row.jobId), row);
   }
 
   async flush(manager: EntityManager): Promise<void> {
     const s = this.schema;
-    if (this.history[0].length > 0) {
+    if (this.history.length >= this.copyFrom) {
+      await copyRows(manager, `${s}.job_history`, HISTORY_COLUMNS, this.history);
+    } else if (this.history.length > 0) {
       await manager.query(
-        `INSERT INTO ${s}.job_history (event_id, account_id, job_id, time, type, status, actor, correlation_id, data)
+        `INSERT INTO ${s}.job_history (${HISTORY_COLUMNS.join(', ')})
          SELECT e, a, j, t, ty, st, ac::json, c, d::json
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)
          ON CONFLICT DO NOTHING`,
-        this.history.map(pgArray),
+        columnsOf(this.history, HISTORY_COLUMNS.length),
       );
     }
-    if (this.statusEntries[0].length > 0) {
+    if (this.statusEntries.length >= this.copyFrom) {
+      await copyRows(manager, `${s}.status_entries`, STATUS_ENTRY_COLUMNS, this.statusEntries);
+    } else if (this.statusEntries.length > 0) {
       await manager.query(
-        `INSERT INTO ${s}.status_entries (event_id, account_id, runbook, status, entered_at)
+        `INSERT INTO ${s}.status_entries (${STATUS_ENTRY_COLUMNS.join(', ')})
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
-        this.statusEntries.map(pgArray),
+        columnsOf(this.statusEntries, STATUS_ENTRY_COLUMNS.length),
       );
     }
     if (this.rows.size > 0) {
-      const rows = [...this.rows.values()];
-      await manager.query(
-        `INSERT INTO ${s}.jobs (account_id, id, view, state, status, runbook, last_modified_at, created_at, event_count, log_sha256)
-         SELECT a, i, v::jsonb, st::jsonb, s, r, m, c, n, h
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)
-         ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status,
-           last_modified_at = EXCLUDED.last_modified_at, event_count = EXCLUDED.event_count, log_sha256 = EXCLUDED.log_sha256`,
-        [
-          rows.map((r) => r.accountId),
-          rows.map((r) => r.jobId),
-          rows.map((r) => JSON.stringify(r.view)),
-          rows.map((r) => JSON.stringify(r.state)),
-          rows.map((r) => r.view.status),
-          rows.map((r) => r.view.runbook),
-          rows.map((r) => r.view.lastModifiedAt),
-          rows.map((r) => r.view.createdAt),
-          rows.map((r) => r.eventCount),
-          rows.map((r) => r.logSha256),
-        ].map(pgArray),
-      );
+      const all = [...this.rows];
+      const fresh = all.filter(([key]) => !this.stored.has(key));
+      const copied = fresh.length >= this.copyFrom ? fresh : [];
+      const upserted = copied.length > 0 ? all.filter(([key]) => this.stored.has(key)) : all;
+      if (copied.length > 0) await copyRows(manager, `${s}.jobs`, JOB_COLUMNS, copied.map(([, row]) => jobColumns(row)));
+      if (upserted.length > 0) {        await manager.query(
+          `INSERT INTO ${s}.jobs (${JOB_COLUMNS.join(', ')})
+           SELECT a, i, v::jsonb, st::jsonb, s, r, m, c, n, h
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)
+           ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status,
+             last_modified_at = EXCLUDED.last_modified_at, event_count = EXCLUDED.event_count, log_sha256 = EXCLUDED.log_sha256`,
+          columnsOf(upserted.map(([, row]) => jobColumns(row)), JOB_COLUMNS.length),
+        );
+      }
       // Delivered on commit: wakes the requests waiting for these jobs (JobWaiter).
-      await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, pgArray(rows.map((r) => JSON.stringify([r.accountId, r.jobId])))]);
+      await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, pgArray(all.map(([, row]) => JSON.stringify([row.accountId, row.jobId])))]);
+      for (const [key] of all) this.stored.add(key);
     }
-    this.history = this.history.map(() => []);
-    this.statusEntries = this.statusEntries.map(() => []);
+    this.history = [];
+    this.statusEntries = [];
     this.rows.clear();
   }
+}
+
+const HISTORY_COLUMNS = ['event_id', 'account_id', 'job_id', 'time', 'type', 'status', 'actor', 'correlation_id', 'data'];
+const STATUS_ENTRY_COLUMNS = ['event_id', 'account_id', 'runbook', 'status', 'entered_at'];
+const JOB_COLUMNS = ['account_id', 'id', 'view', 'state', 'status', 'runbook', 'last_modified_at', 'created_at', 'event_count', 'log_sha256'];
+
+function jobColumns(r: JobRow): CopyValue[] {
+  return [r.accountId, r.jobId, JSON.stringify(r.view), JSON.stringify(r.state), r.view.status, r.view.runbook, r.view.lastModifiedAt, r.view.createdAt, r.eventCount, r.logSha256];
+}
+
+/** Rows as one array literal per column, for `unnest`. */
+function columnsOf(rows: readonly CopyValue[][], width: number): string[] {
+  const columns: string[] = [];
+  for (let i = 0; i < width; i++) columns.push(pgArray(rows.map((row) => row[i])));
+  return columns;
 }
 
 /** The current rows of the given jobs, locked for this transaction, keyed by jobKey. */

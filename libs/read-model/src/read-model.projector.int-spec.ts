@@ -98,21 +98,24 @@ describe('ReadModelProjector against Postgres', () => {
 });
 
 describe('ReadModelProjector: a batch applied at once', () => {
-  const config = testPlatformConfig('query');
   let batched: IsolatedDatabase;
+  let copied: IsolatedDatabase;
   let oneByOne: IsolatedDatabase;
 
   beforeAll(async () => {
-    batched = await isolatedDatabase(config, READ_MODEL_MIGRATIONS);
-    oneByOne = await isolatedDatabase(config, READ_MODEL_MIGRATIONS);
+    // Each its own schema: three configs.
+    batched = await isolatedDatabase(testPlatformConfig('query'), READ_MODEL_MIGRATIONS);
+    copied = await isolatedDatabase(testPlatformConfig('query'), READ_MODEL_MIGRATIONS);
+    oneByOne = await isolatedDatabase(testPlatformConfig('query'), READ_MODEL_MIGRATIONS);
   });
 
   afterAll(async () => {
     await batched.drop();
+    await copied.drop();
     await oneByOne.drop();
   });
 
-  it('leaves every table as applying its events one at a time does (interleaved jobs, a duplicate, a removal, other events between)', async () => {
+  it('leaves every table as applying its events one at a time does, with statements or with COPY (interleaved jobs, a duplicate, a removal, other events between)', async () => {
     const [a1, a2, a3, a4] = envelopesOf('j-a', lifecycle('j-a'));
     const [b1, b2, b3, b4] = envelopesOf('j-b', [
       submitted('j-b'),
@@ -122,17 +125,27 @@ describe('ReadModelProjector: a batch applied at once', () => {
     ] as JobEvent[]);
     const output = envelope('JobOutputRecorded', { attempt: 1, records: [{ seq: 1, stream: 'Output', time: at, value: 'late' }] }, { jobId: 'j-b' });
     const events = asDelivered([a1, b1, a2, a2, heartbeat('w-1', 1), b2, a3, b3, output, b4, a4, runbookPublished('rb', 1)]);
-    const projectorOf = (db: IsolatedDatabase) => new ReadModelProjector(quoteIdent(db.schema));
-    await batched.dataSource.transaction((m) => projectorOf(batched).apply(m, events));
-    for (const event of events) await oneByOne.dataSource.transaction((m) => projectorOf(oneByOne).apply(m, [event]));
+    const projectorOf = (db: IsolatedDatabase, copyFrom: number) => new ReadModelProjector(quoteIdent(db.schema), { copyFrom });
+    await batched.dataSource.transaction((m) => projectorOf(batched, Infinity).apply(m, events));
+    // With COPY: every new row of the batch copied, the job that had a row before the batch (j-c)
+    // updated, and a job written before another's removal (j-d) updated after it.
+    const [c1, c2, c3] = envelopesOf('j-c', lifecycle('j-c'));
+    const [d1, d2, d3] = envelopesOf('j-d', lifecycle('j-d'));
+    const [e1, e2, e3] = envelopesOf('j-e', [submitted('j-e'), { type: 'JobStopped', data: { at } }, { type: 'JobRemoved', data: { forced: false, at } }] as JobEvent[]);
+    const tail = [c2, c3, d1, e1, e2, e3, d2, d3];
+    for (const db of [copied, oneByOne]) await db.dataSource.transaction((m) => projectorOf(db, Infinity).apply(m, asDelivered([c1])));
+    await batched.dataSource.transaction((m) => projectorOf(batched, Infinity).apply(m, asDelivered([c1, ...tail])));
+    await copied.dataSource.transaction((m) => projectorOf(copied, 1).apply(m, asDelivered([...events.map((e) => e.envelope), ...tail])));
+    for (const event of [...events, ...asDelivered(tail)]) await oneByOne.dataSource.transaction((m) => projectorOf(oneByOne, Infinity).apply(m, [event]));
     for (const { table } of PROJECTED_TABLES) {
       const rows = (db: IsolatedDatabase) => db.dataSource.query(`SELECT * FROM ${quoteIdent(db.schema)}.${table} ORDER BY 1, 2`);
       expect({ table, rows: await rows(batched) }).toEqual({ table, rows: await rows(oneByOne) });
+      expect({ table, rows: await rows(copied) }).toEqual({ table, rows: await rows(oneByOne) });
     }
     const [jobA] = await batched.dataSource.query(`SELECT status, event_count FROM ${quoteIdent(batched.schema)}.jobs WHERE id = 'j-a'`);
     expect(jobA).toEqual({ status: 'Completed', event_count: 4 });
     expect(await batched.dataSource.query(`SELECT id FROM ${quoteIdent(batched.schema)}.jobs WHERE id = 'j-b'`)).toEqual([]);
-    expect(await batched.dataSource.query(`SELECT job_id FROM ${quoteIdent(batched.schema)}.removed_jobs`)).toEqual([{ job_id: 'j-b' }]);
+    expect(await batched.dataSource.query(`SELECT job_id FROM ${quoteIdent(batched.schema)}.removed_jobs ORDER BY job_id`)).toEqual([{ job_id: 'j-b' }, { job_id: 'j-e' }]);
   });
 });
 

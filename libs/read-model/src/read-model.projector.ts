@@ -11,6 +11,9 @@ import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projecti
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
 
+/** Below this many rows COPY costs more than the statements: a live batch is a few events, a catch-up or a replay thousands. */
+const COPY_FROM_ROWS = 200;
+
 /**
  * The query service's read model: jobs (with each job's running SHA-256 over its lifecycle
  * events), their timeline, output and status entries, runbook versions, workers and worker
@@ -21,8 +24,18 @@ const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
  * with a few statements per batch (see JobWrites), in order.
  */
 export class ReadModelProjector {
-  /** @param schema the quoted schema to write to */
-  constructor(readonly schema: string) {}
+  /**
+   * @param schema the quoted schema to write to
+   * @param options.copyFrom from how many new rows of a table a batch writes them with COPY (see JobWrites)
+   */
+  constructor(
+    readonly schema: string,
+    options: { copyFrom?: number } = {},
+  ) {
+    this.copyFrom = options.copyFrom ?? COPY_FROM_ROWS;
+  }
+
+  private readonly copyFrom: number;
 
   async apply(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
     // Job events are claimed by their timeline rows (applyJobEvents) and output is idempotent by its
@@ -88,7 +101,7 @@ export class ReadModelProjector {
       events.filter(({ envelope }) => rows.has(jobKey(envelope.accountId, envelope.jobId as string))).map((e) => e.envelope.id),
       [...jobs].filter(([key]) => !rows.has(key)).map(([, job]) => job),
     );
-    const writes = new JobWrites(this.schema, jobChangesChannel(this.schema));
+    const writes = new JobWrites(this.schema, jobChangesChannel(this.schema), this.copyFrom, rows.keys());
     for (const { envelope, message } of events) {
       const key = jobKey(envelope.accountId, envelope.jobId as string);
       const id = envelope.id.toLowerCase();

@@ -78,7 +78,8 @@ export class JobWrites {
       const copied = fresh.length >= this.copyFrom ? fresh : [];
       const upserted = copied.length > 0 ? all.filter(([key]) => this.stored.has(key)) : all;
       if (copied.length > 0) await copyRows(manager, `${s}.jobs`, JOB_COLUMNS, copied.map(([, row]) => jobColumns(row)));
-      if (upserted.length > 0) {        await manager.query(
+      if (upserted.length > 0) {
+        await manager.query(
           `INSERT INTO ${s}.jobs (${JOB_COLUMNS.join(', ')})
            SELECT a, i, v::jsonb, st::jsonb, s, r, m, c, n, h
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)

@@ -149,6 +149,37 @@ describe('ReadModelProjector: a batch applied at once', () => {
   });
 });
 
+describe('ReadModelProjector: COPY racing another writer of the same new job', () => {
+  let db: IsolatedDatabase;
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(testPlatformConfig('query'), READ_MODEL_MIGRATIONS);
+  });
+
+  afterAll(() => db.drop());
+
+  it('fails the second batch with a unique violation, and its events applied one at a time then change nothing', async () => {
+    const projector = new ReadModelProjector(quoteIdent(db.schema), { copyFrom: 1 });
+    const events = asDelivered(envelopesOf('j-race', lifecycle('j-race')));
+    const first = db.dataSource.createQueryRunner();
+    await first.connect();
+    await first.startTransaction();
+    await projector.apply(first.manager, events);
+    // The job has no row to lock yet, so the second writer goes as far as the unique index and waits there.
+    const second = db.dataSource.transaction((m) => projector.apply(m, events));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await first.commitTransaction();
+    await first.release();
+    await expect(second).rejects.toMatchObject({ code: '23505' });
+    const snapshot = () => Promise.all(PROJECTED_TABLES.map(({ table }) => db.dataSource.query(`SELECT * FROM ${quoteIdent(db.schema)}.${table} ORDER BY 1, 2`)));
+    const before = await snapshot();
+    for (const event of events) await db.dataSource.transaction((m) => projector.apply(m, [event]));
+    expect(await snapshot()).toEqual(before);
+    const [job] = await db.dataSource.query(`SELECT status, event_count FROM ${quoteIdent(db.schema)}.jobs WHERE id = 'j-race'`);
+    expect(job).toEqual({ status: 'Completed', event_count: 4 });
+  });
+});
+
 describe('the read model replaying the recorded fixture of every event type and version', () => {
   const config = testPlatformConfig('query');
   let db: IsolatedDatabase;

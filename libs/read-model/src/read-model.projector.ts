@@ -11,7 +11,10 @@ import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projecti
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
 
-/** Below this many rows COPY costs more than the statements: a live batch is a few events, a catch-up or a replay thousands. */
+/**
+ * From this many new rows of a table a batch writes them with COPY: a live batch (a few events)
+ * keeps the statements and their ON CONFLICT, a catch-up or a replay (thousands) is bulk.
+ */
 const COPY_FROM_ROWS = 200;
 
 /**
@@ -24,6 +27,8 @@ const COPY_FROM_ROWS = 200;
  * with a few statements per batch (see JobWrites), in order.
  */
 export class ReadModelProjector {
+  private readonly copyFrom: number;
+
   /**
    * @param schema the quoted schema to write to
    * @param options.copyFrom from how many new rows of a table a batch writes them with COPY (see JobWrites)
@@ -34,8 +39,6 @@ export class ReadModelProjector {
   ) {
     this.copyFrom = options.copyFrom ?? COPY_FROM_ROWS;
   }
-
-  private readonly copyFrom: number;
 
   async apply(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
     // Job events are claimed by their timeline rows (applyJobEvents) and output is idempotent by its

@@ -94,19 +94,20 @@ export class ReadModelProjector {
    */
   private async applyJobEvents(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const jobs = new Map(events.map(({ envelope }) => [jobKey(envelope.accountId, envelope.jobId as string), [envelope.accountId, envelope.jobId as string] as [string, string]]));
+    const keys = events.map(({ envelope }) => jobKey(envelope.accountId, envelope.jobId as string));
+    const jobs = new Map(events.map(({ envelope }, i) => [keys[i], [envelope.accountId, envelope.jobId as string] as [string, string]]));
     const rows = await loadJobRows(manager, this.schema, [...jobs.values()]);
     // A timeline row is written with its job's row and deleted with it: only a job with a row can
     // have applied events, and only one without a row can have been removed.
     const { applied, removed } = await appliedBefore(
       manager,
       this.schema,
-      events.filter(({ envelope }) => rows.has(jobKey(envelope.accountId, envelope.jobId as string))).map((e) => e.envelope.id),
+      events.filter((_, i) => rows.has(keys[i])).map((e) => e.envelope.id),
       [...jobs].filter(([key]) => !rows.has(key)).map(([, job]) => job),
     );
     const writes = new JobWrites(this.schema, jobChangesChannel(this.schema), this.copyFrom, rows.keys());
-    for (const { envelope, message } of events) {
-      const key = jobKey(envelope.accountId, envelope.jobId as string);
+    for (const [i, { envelope, message }] of events.entries()) {
+      const key = keys[i];
       const id = envelope.id.toLowerCase();
       if (applied.has(id) || removed.has(key)) continue;
       applied.add(id);

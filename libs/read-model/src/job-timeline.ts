@@ -52,26 +52,15 @@ export class JobWrites {
 
   async flush(manager: EntityManager): Promise<void> {
     const s = this.schema;
-    if (this.history.length >= this.copyFrom) {
-      await copyRows(manager, `${s}.job_history`, HISTORY_COLUMNS, this.history);
-    } else if (this.history.length > 0) {
-      await manager.query(
-        `INSERT INTO ${s}.job_history (${HISTORY_COLUMNS.join(', ')})
-         SELECT e, a, j, t, ty, st, ac::json, c, d::json
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)
-         ON CONFLICT DO NOTHING`,
-        columnsOf(this.history, HISTORY_COLUMNS.length),
-      );
-    }
-    if (this.statusEntries.length >= this.copyFrom) {
-      await copyRows(manager, `${s}.status_entries`, STATUS_ENTRY_COLUMNS, this.statusEntries);
-    } else if (this.statusEntries.length > 0) {
-      await manager.query(
-        `INSERT INTO ${s}.status_entries (${STATUS_ENTRY_COLUMNS.join(', ')})
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) ON CONFLICT DO NOTHING`,
-        columnsOf(this.statusEntries, STATUS_ENTRY_COLUMNS.length),
-      );
-    }
+    await this.insertNew(
+      manager,
+      'job_history',
+      HISTORY_COLUMNS,
+      this.history,
+      `SELECT e, a, j, t, ty, st, ac::json, c, d::json
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)`,
+    );
+    await this.insertNew(manager, 'status_entries', STATUS_ENTRY_COLUMNS, this.statusEntries, `SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`);
     if (this.rows.size > 0) {
       const all = [...this.rows];
       const fresh = all.filter(([key]) => !this.stored.has(key));
@@ -95,6 +84,18 @@ export class JobWrites {
     this.history = [];
     this.statusEntries = [];
     this.rows.clear();
+  }
+
+  /**
+   * Rows keyed by their event, none applied before: with COPY from `copyFrom` rows on, else with
+   * one statement (`select` reads them from one array literal per column) that skips any already there.
+   */
+  private async insertNew(manager: EntityManager, table: string, columns: string[], rows: CopyValue[][], select: string): Promise<void> {
+    if (rows.length >= this.copyFrom) {
+      await copyRows(manager, `${this.schema}.${table}`, columns, rows);
+    } else if (rows.length > 0) {
+      await manager.query(`INSERT INTO ${this.schema}.${table} (${columns.join(', ')}) ${select} ON CONFLICT DO NOTHING`, columnsOf(rows, columns.length));
+    }
   }
 }
 

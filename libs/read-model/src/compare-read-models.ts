@@ -3,8 +3,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** The projected tables and their keys; `receive_cursors` (not a projection), the inbox and positions are left out. */
 export const PROJECTED_TABLES: readonly { table: string; key: readonly string[] }[] = [
   { table: 'jobs', key: ['account_id', 'id'] },
-  { table: 'job_history', key: ['event_id'] },
-  { table: 'status_entries', key: ['event_id'] },
+  { table: 'job_history', key: ['account_id', 'job_id', 'event_id'] },
+  { table: 'status_entries', key: ['account_id', 'entered_at', 'event_id'] },
   { table: 'job_output', key: ['account_id', 'job_id', 'seq'] },
   { table: 'removed_jobs', key: ['account_id', 'job_id'] },
   { table: 'runbook_versions', key: ['account_id', 'name', 'version'] },

@@ -70,7 +70,7 @@ export class JobWrites {
       if (upserted.length > 0) {
         await manager.query(
           `INSERT INTO ${s}.jobs (${JOB_COLUMNS.join(', ')})
-           SELECT a, i, v::jsonb, st::jsonb, s, r, m, c, n, h
+           SELECT a, i, v::json, st::json, s, r, m, c, n, h
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)
            ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status,
              last_modified_at = EXCLUDED.last_modified_at, event_count = EXCLUDED.event_count, log_sha256 = EXCLUDED.log_sha256`,
@@ -133,15 +133,22 @@ export async function loadJobRows(manager: EntityManager, schema: string, jobs: 
 export async function appliedBefore(
   manager: EntityManager,
   schema: string,
-  eventIds: readonly string[],
+  events: readonly AnyEnvelope[],
   jobs: readonly [string, string][],
 ): Promise<{ applied: Set<string>; removed: Set<string> }> {
-  if (eventIds.length === 0 && jobs.length === 0) return { applied: new Set(), removed: new Set() };
+  if (events.length === 0 && jobs.length === 0) return { applied: new Set(), removed: new Set() };
   const rows: { event_id: string | null; account_id: string | null; job_id: string | null }[] = await manager.query(
-    `SELECT event_id::text, NULL AS account_id, NULL AS job_id FROM ${schema}.job_history WHERE event_id = ANY($1::uuid[])
+    `SELECT event_id::text, NULL AS account_id, NULL AS job_id FROM ${schema}.job_history
+       WHERE (account_id, job_id, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]))
      UNION ALL
-     SELECT NULL, account_id, job_id FROM ${schema}.removed_jobs WHERE (account_id, job_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-    [pgArray(eventIds), pgArray(jobs.map(([accountId]) => accountId)), pgArray(jobs.map(([, jobId]) => jobId))],
+     SELECT NULL, account_id, job_id FROM ${schema}.removed_jobs WHERE (account_id, job_id) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
+    [
+      pgArray(events.map((e) => e.accountId)),
+      pgArray(events.map((e) => e.jobId as string)),
+      pgArray(events.map((e) => e.id)),
+      pgArray(jobs.map(([accountId]) => accountId)),
+      pgArray(jobs.map(([, jobId]) => jobId)),
+    ],
   );
   const applied = new Set<string>();
   const removed = new Set<string>();

@@ -102,7 +102,7 @@ export class ReadModelProjector {
     const { applied, removed } = await appliedBefore(
       manager,
       this.schema,
-      events.filter((_, i) => rows.has(keys[i])).map((e) => e.envelope.id),
+      events.filter((_, i) => rows.has(keys[i])).map((e) => e.envelope),
       [...jobs].filter(([key]) => !rows.has(key)).map(([, job]) => job),
     );
     const writes = new JobWrites(this.schema, jobChangesChannel(this.schema), this.copyFrom, rows.keys());

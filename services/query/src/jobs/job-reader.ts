@@ -29,7 +29,7 @@ export class JobReader {
 
   /** The job's view with `hasMoreData`: records exist past its Receive-Job cursor. */
   private get viewSql(): string {
-    return `j.view || jsonb_build_object('hasMoreData', EXISTS (
+    return `j.view::jsonb || jsonb_build_object('hasMoreData', EXISTS (
         SELECT 1 FROM ${this.s}.job_output o WHERE o.account_id = j.account_id AND o.job_id = j.id AND o.seq > COALESCE(c.received_seq, 0)
       )) AS view
       FROM ${this.s}.jobs j LEFT JOIN ${this.s}.receive_cursors c ON c.account_id = j.account_id AND c.job_id = j.id`;

@@ -4,7 +4,7 @@ export { JsonLogger } from './logging/json-logger';
 export { createDataSource, migrationSchema, quoteIdent, runMigrations, schemaOf } from './db/data-source';
 export type { DatabaseSettings } from './db/data-source';
 export { pgArray } from './db/pg-array';
-export { copyLines, copyRows, copyText } from './db/copy-rows';
+export { copyChunks, copyRows, copyText } from './db/copy-rows';
 export type { CopyValue } from './db/copy-rows';
 export { isUnrecoverable, retryUntilDone, sleep } from './lifecycle/retry';
 export { Infrastructure } from './lifecycle/infrastructure';

@@ -40,6 +40,14 @@ describe('copyRows against Postgres', () => {
     expect(back[TRICKY.length].at).toBeNull();
   });
 
+  it('sends many chunks of rows as one COPY: every row arrives once, whole, with multi-byte text across chunk boundaries', async () => {
+    // ~300 characters a row, some multi-byte: 2,000 rows are ~10 chunks of 64 KiB.
+    const rows = Array.from({ length: 2_000 }, (_, i) => [1_000 + i, `${i} ${'ü🎉\\\t'.repeat(i % 7)} ${'x'.repeat(280)}`]);
+    await dataSource.transaction((m) => copyRows(m, table, ['id', 't'], rows));
+    const back: { id: number; t: string }[] = await dataSource.query(`SELECT id, t FROM ${table} WHERE id >= 1000 ORDER BY id`);
+    expect(back).toEqual(rows.map(([id, t]) => ({ id, t })));
+  });
+
   it('rolls back with the transaction, and a row that is already there fails it with a unique violation', async () => {
     await expect(
       dataSource.transaction(async (m) => {

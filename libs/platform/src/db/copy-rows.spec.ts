@@ -1,4 +1,4 @@
-import { copyLines, copyText } from './copy-rows';
+import { copyChunks, copyText } from './copy-rows';
 
 describe('COPY text format', () => {
   it('writes null as \\N, numbers as decimals, and plain strings as they are', () => {
@@ -18,7 +18,14 @@ describe('COPY text format', () => {
   });
 
   it('separates values by tabs and ends every row with a newline', () => {
-    expect(copyLines([['a', 1, null], ['b\tc', 2, 'd']])).toBe('a\t1\t\\N\nb\\tc\t2\td\n');
-    expect(copyLines([])).toBe('');
+    expect([...copyChunks([['a', 1, null], ['b\tc', 2, 'd']])]).toEqual(['a\t1\t\\N\nb\\tc\t2\td\n']);
+    expect([...copyChunks([])]).toEqual([]);
+  });
+
+  it('cuts the rows into chunks of whole rows once a chunk reaches the given size', () => {
+    const rows = Array.from({ length: 7 }, (_, i) => [`row-${i}`, i]);
+    const chunks = [...copyChunks(rows, 16)];
+    // 'row-0\t0\n' is 8 characters: two rows reach 16.
+    expect(chunks).toEqual(['row-0\t0\nrow-1\t1\n', 'row-2\t2\nrow-3\t3\n', 'row-4\t4\nrow-5\t5\n', 'row-6\t6\n']);
   });
 });

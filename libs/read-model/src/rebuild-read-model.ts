@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { compareReadModels } from './compare-read-models';
 import type { TableComparison } from './compare-read-models';
 import { READ_MODEL_MIGRATIONS } from './migrations';
+import { OrderedByKey } from './ordered-by-key';
 import { ReadModelProjector } from './read-model.projector';
 
 /** The consumer name under which the query service stores its read model's positions. */
@@ -27,6 +28,8 @@ export interface RebuildSettings {
   freshSchema: string;
   /** @default false */
   keep?: boolean;
+  /** About how many bytes of a partition one batch holds (a transaction of the rebuild). @default 2 MiB */
+  batchBytes?: number;
 }
 
 export interface SkippedEvent {
@@ -70,7 +73,7 @@ export async function rebuildReadModel(settings: RebuildSettings): Promise<Rebui
       ...p,
       offset: livePositions.find((l) => l.topic === p.topic && l.partition === p.partition)?.offset ?? '0',
     }));
-    const replay = await replayInto(fresh, settings.freshSchema, settings.bus.reader(), positions, settings.topicPrefix);
+    const replay = await replayInto(fresh, settings.freshSchema, settings.bus.reader(), positions, settings.topicPrefix, settings.batchBytes);
     const tables = await compareReadModels(snapshot.manager, quoteIdent(settings.liveSchema), fresh, quoteIdent(settings.freshSchema), await truncatedTables(settings, topics));
     return {
       positions,
@@ -96,6 +99,8 @@ export interface ReplaySettings {
   topicPrefix: string;
   /** Created (or emptied) and migrated, then filled from the whole log as it is now; kept. */
   schema: string;
+  /** About how many bytes of a partition one batch holds (a transaction of the replay). @default 2 MiB */
+  batchBytes?: number;
 }
 
 export interface ReplayReport {
@@ -113,7 +118,7 @@ export async function replayReadModel(settings: ReplaySettings): Promise<ReplayR
   try {
     await recreateSchema(dataSource, settings.schema);
     const reader = settings.bus.reader();
-    return await replayInto(dataSource, settings.schema, reader, await reader.endOffsets(readModelTopics(settings.topicPrefix)), settings.topicPrefix);
+    return await replayInto(dataSource, settings.schema, reader, await reader.endOffsets(readModelTopics(settings.topicPrefix)), settings.topicPrefix, settings.batchBytes);
   } finally {
     await dataSource.destroy();
   }
@@ -125,20 +130,37 @@ async function recreateSchema(dataSource: DataSource, schema: string): Promise<v
 }
 
 /**
- * Partitions replayed at once, each batch in its own transaction: the reader decodes and evolves one
- * batch while Postgres writes another. A partition holds whole jobs (the key is the job), so
- * concurrent batches of one topic touch different rows. Output is replayed after everything else:
- * output racing its job's removal on another connection could land after the removal deleted it;
- * once every removal is committed, its tombstone keeps that output out.
+ * Batches applied at once, each in its own transaction (the pool's size). A partition holds whole
+ * jobs (the key is the job), so concurrent batches of one topic touch different rows. Output is
+ * replayed after everything else: output racing its job's removal on another connection could
+ * land after the removal deleted it; once every removal is committed, its tombstone keeps that
+ * output out.
  */
 const REPLAY_CONCURRENCY = 3;
 
-async function replayInto(dataSource: DataSource, schema: string, reader: LogReader, positions: PartitionOffset[], topicPrefix: string): Promise<ReplayReport> {
+/**
+ * Bytes of a partition in one batch: small enough that the batches decoded while others are
+ * written cost little memory, large enough that a batch's statements are few.
+ */
+const REPLAY_BATCH_BYTES = 2 * 1024 * 1024;
+
+async function replayInto(
+  dataSource: DataSource,
+  schema: string,
+  reader: LogReader,
+  positions: PartitionOffset[],
+  topicPrefix: string,
+  batchBytes = REPLAY_BATCH_BYTES,
+): Promise<ReplayReport> {
   const outputTopic = topicNames(topicPrefix).jobOutput;
   const started = Date.now();
   const replay = new Replayer(dataSource, quoteIdent(schema));
   for (const stage of [positions.filter((p) => p.topic !== outputTopic), positions.filter((p) => p.topic === outputTopic)]) {
-    await reader.read(stage, (batch) => replay.batch(batch), { concurrency: REPLAY_CONCURRENCY });
+    try {
+      await reader.read(stage, (batch) => replay.accept(batch), { concurrency: stage.length, maxBatchBytes: batchBytes });
+    } finally {
+      await replay.settled();
+    }
   }
   const replayMs = Date.now() - started;
   return { positions, messages: replay.messages, skipped: replay.skipped, replayMs, eventsPerSec: Math.round(replay.messages / Math.max(replayMs / 1000, 0.001)) };
@@ -157,12 +179,17 @@ async function truncatedTables(settings: RebuildSettings, topics: string[]): Pro
   return result;
 }
 
-/** Applies batches to the fresh schema as the live consumer does: poison skipped, one transaction per batch. */
+/**
+ * Applies batches to the fresh schema as the live consumer does: poison skipped, one transaction
+ * per batch. A batch is decoded as it arrives and applied after its partition's previous batch,
+ * so the reader fetches and decodes the next batches while Postgres writes this one.
+ */
 class Replayer {
   messages = 0;
   readonly skipped: SkippedEvent[] = [];
   private readonly projector: ReadModelProjector;
   private readonly positions: ProjectionPositions;
+  private readonly pipeline = new OrderedByKey(REPLAY_CONCURRENCY);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -172,7 +199,18 @@ class Replayer {
     this.positions = new ProjectionPositions(dataSource, schema, READ_MODEL_CONSUMER);
   }
 
-  async batch(batch: InboundBatch): Promise<void> {
+  /** Takes a batch: see OrderedByKey.push. */
+  async accept(batch: InboundBatch): Promise<void> {
+    const events = this.decode(batch);
+    await this.pipeline.push(`${batch.topic}:${batch.partition}`, () => this.apply(batch, events));
+  }
+
+  /** Resolves once every accepted batch is applied; rejects with the first failure. */
+  settled(): Promise<void> {
+    return this.pipeline.settled();
+  }
+
+  private decode(batch: InboundBatch): DecodedEvent[] {
     this.messages += batch.messages.length;
     const events: DecodedEvent[] = [];
     for (const message of batch.messages) {
@@ -183,6 +221,10 @@ class Replayer {
         this.skipped.push({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: error.reason });
       }
     }
+    return events;
+  }
+
+  private async apply(batch: InboundBatch, events: DecodedEvent[]): Promise<void> {
     const end = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
     try {
       await this.commit(batch, events, end);

@@ -34,11 +34,11 @@ export class KafkajsLogReader implements LogReader {
     }
   }
 
-  async read(until: PartitionOffset[], handler: BatchHandler, options: { concurrency?: number } = {}): Promise<void> {
+  async read(until: PartitionOffset[], handler: BatchHandler, options: { concurrency?: number; maxBatchBytes?: number } = {}): Promise<void> {
     const targets = await this.openTargets(until);
     if ([...targets.values()].every((t) => t.done)) return;
     const groupId = `jobledger.reader.${randomUUID()}`;
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 50, maxBytesPerPartition: 8 * 1024 * 1024 });
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 50, maxBytesPerPartition: options.maxBatchBytes ?? 8 * 1024 * 1024 });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...new Set(until.map((u) => u.topic))], fromBeginning: true });

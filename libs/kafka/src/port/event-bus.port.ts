@@ -90,14 +90,15 @@ export interface PartitionOffset {
  * (not including) the given offset to the handler, in offset order per partition, and resolves
  * once all of them were handed over; it commits nothing and leaves no consumer group behind.
  * With `concurrency` above 1, batches of different partitions may be in the handler at the same
- * time (at most that many); a partition's batches still come one after another.
+ * time (at most that many); a partition's batches still come one after another. `maxBatchBytes`
+ * bounds the bytes of one partition in one batch (default 8 MiB).
  */
 export interface LogReader {
   /** The next offset to be written to each partition of the topics: the end of the log right now. */
   endOffsets(topics: string[]): Promise<PartitionOffset[]>;
   /** The first offset each partition still holds: above 0 once retention has deleted its beginning. */
   startOffsets(topics: string[]): Promise<PartitionOffset[]>;
-  read(until: PartitionOffset[], handler: BatchHandler, options?: { concurrency?: number }): Promise<void>;
+  read(until: PartitionOffset[], handler: BatchHandler, options?: { concurrency?: number; maxBatchBytes?: number }): Promise<void>;
 }
 
 export interface TopicAdmin {

@@ -2,11 +2,16 @@ import { encodeEvent } from '@jobledger/events';
 import type { AnyEnvelope } from '@jobledger/events';
 import type { EventBus } from '@jobledger/kafka';
 
-/** Publishes envelopes to a topic keyed like the services do (job id, else the given key). */
+/** Publishes envelopes to a topic keyed like the services do (job id, else the given key), in one send. */
 export async function publish(bus: EventBus, topic: string, envelopes: AnyEnvelope[], key?: (e: AnyEnvelope) => string): Promise<void> {
+  await publishEach(bus, topic, [envelopes], key);
+}
+
+/** Publishes each group of envelopes with a send of its own: on the log, each group is a record batch of its own. */
+export async function publishEach(bus: EventBus, topic: string, groups: AnyEnvelope[][], key?: (e: AnyEnvelope) => string): Promise<void> {
   const producer = await bus.producer();
   try {
-    await producer.send(envelopes.map((e) => ({ topic, key: key?.(e) ?? e.jobId ?? e.accountId, value: encodeEvent(e) })));
+    for (const envelopes of groups) await producer.send(envelopes.map((e) => ({ topic, key: key?.(e) ?? e.jobId ?? e.accountId, value: encodeEvent(e) })));
   } finally {
     await producer.disconnect();
   }

@@ -129,7 +129,7 @@ describe('replay and jobctl audit, end to end', () => {
 
   it('exits non-zero and names the rows when the live read model differs from the log', async () => {
     const id = ids.noop[0];
-    await live(`UPDATE $schema.jobs SET status = 'Running', view = jsonb_set(view, '{status}', '"Running"') WHERE id = $1`, [id]);
+    await live(`UPDATE $schema.jobs SET status = 'Running', view = jsonb_set(view::jsonb, '{status}', '"Running"')::json WHERE id = $1`, [id]);
     const run = await jobctl(stack, auditor, ['audit', 'verify']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`jobs default/${id}:`);

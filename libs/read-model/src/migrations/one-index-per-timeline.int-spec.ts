@@ -11,6 +11,7 @@ const eventId = '6a1f4c3e-2b7d-4e8a-9c0f-1d2e3f4a5b6c';
 
 /** The upgrade of a read model that already holds a job: nothing is lost either way, and each table ends with the keys the migration says. */
 describe('OneIndexPerTimeline migration', () => {
+  const config = testPlatformConfig('query');
   let before: IsolatedDatabase;
   let after: DataSource;
   let s: string;
@@ -40,7 +41,7 @@ describe('OneIndexPerTimeline migration', () => {
   beforeAll(async () => {
     const migrations = READ_MODEL_MIGRATIONS;
     expect(migrations.at(-1)).toBe(OneIndexPerTimeline1732600000000);
-    before = await isolatedDatabase(testPlatformConfig('query'), migrations.slice(0, -1));
+    before = await isolatedDatabase(config, migrations.slice(0, -1));
     s = quoteIdent(before.schema);
     await before.dataSource.query(
       `INSERT INTO ${s}.jobs (account_id, id, view, state, status, runbook, last_modified_at, created_at, event_count, log_sha256)
@@ -55,7 +56,7 @@ describe('OneIndexPerTimeline migration', () => {
     await before.dataSource.query(`INSERT INTO ${s}.status_entries (event_id, account_id, runbook, status, entered_at) VALUES ($1, 'acct-a', 'nightly', 'Completed', '2026-11-21T10:00:00Z')`, [
       eventId,
     ]);
-    after = createDataSource({ url: testPlatformConfig('query').databaseUrl, schema: before.schema, migrations, applicationName: 'jobledger-int-test', poolSize: 1 });
+    after = createDataSource({ url: config.databaseUrl, schema: before.schema, migrations, applicationName: 'jobledger-int-test', poolSize: 1 });
     await after.initialize();
   });
 

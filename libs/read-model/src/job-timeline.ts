@@ -36,7 +36,8 @@ export class JobWrites {
   /** @param stored the jobs that have a row in the schema (keyed by jobKey) */
   constructor(
     private readonly schema: string,
-    private readonly channel: string,
+    /** Where changed jobs are announced; null: nowhere. */
+    private readonly channel: string | null,
     private readonly copyFrom: number,
     stored: Iterable<string>,
   ) {
@@ -78,7 +79,7 @@ export class JobWrites {
         );
       }
       // Delivered on commit: wakes the requests waiting for these jobs (JobWaiter).
-      await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, pgArray(all.map(([, row]) => JSON.stringify([row.accountId, row.jobId])))]);
+      if (this.channel) await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, pgArray(all.map(([, row]) => JSON.stringify([row.accountId, row.jobId])))]);
       for (const [key] of all) this.stored.add(key);
     }
     this.history = [];

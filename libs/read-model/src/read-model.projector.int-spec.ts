@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isolatedDatabase, submitted, testPlatformConfig } from '@jobledger/testing';
+import { Client } from 'pg';
+import { eventually, isolatedDatabase, submitted, testPlatformConfig } from '@jobledger/testing';
 import type { IsolatedDatabase } from '@jobledger/testing';
 import type { JobEvent } from '@jobledger/domain';
 import { decodeEvent, encodeEvent } from '@jobledger/events';
 import { quoteIdent } from '@jobledger/platform';
 import { PROJECTED_TABLES } from './compare-read-models';
 import { READ_MODEL_MIGRATIONS } from './migrations';
-import { ReadModelProjector, chainSha256 } from './read-model.projector';
+import { ReadModelProjector, chainSha256, jobChangesChannel } from './read-model.projector';
 import { asDelivered, envelope, groupConfigured, heartbeat, runbookPublished } from './testing/envelopes';
 
 const at = '2026-11-21T10:00:00.000Z';
@@ -94,6 +95,26 @@ describe('ReadModelProjector against Postgres', () => {
     await project(events);
     await project(events);
     expect((await table('worker_groups', 'name')).map((g: { name: string; fair_share_seconds: number }) => [g.name, g.fair_share_seconds])).toEqual([['g', 60]]);
+  });
+
+  it('announces the jobs a batch changed on the schema’s channel, once each, and nothing with notify: false', async () => {
+    const listener = new Client({ connectionString: config.databaseUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(String(n.payload)));
+    try {
+      await listener.query(`LISTEN "${jobChangesChannel(projector.schema)}"`);
+      await project(asDelivered([...envelopesOf('j-heard-1', lifecycle('j-heard-1')), ...envelopesOf('j-heard-2', lifecycle('j-heard-2').slice(0, 2))]));
+      const silent = new ReadModelProjector(projector.schema, { notify: false });
+      await db.dataSource.transaction((m) => silent.apply(m, asDelivered(envelopesOf('j-unheard', lifecycle('j-unheard')))));
+      // A notification sent after both commits marks the end of what the channel carried.
+      await db.dataSource.query(`SELECT pg_notify($1, 'end')`, [jobChangesChannel(projector.schema)]);
+      await eventually(async () => heard, (h) => h.includes('end'), 5_000);
+      expect(heard.sort()).toEqual(['["acct-a","j-heard-1"]', '["acct-a","j-heard-2"]', 'end']);
+      expect(await db.dataSource.query(`SELECT id FROM ${projector.schema}.jobs WHERE id = 'j-unheard'`)).toEqual([{ id: 'j-unheard' }]);
+    } finally {
+      await listener.end();
+    }
   });
 });
 

@@ -28,16 +28,20 @@ const COPY_FROM_ROWS = 200;
  */
 export class ReadModelProjector {
   private readonly copyFrom: number;
+  private readonly channel: string | null;
 
   /**
    * @param schema the quoted schema to write to
    * @param options.copyFrom from how many new rows of a table a batch writes them with COPY (see JobWrites)
+   * @param options.notify whether changed jobs are announced on the schema's channel (jobChangesChannel), which
+   *   wakes the requests waiting for them; a replay into a schema of its own has no one waiting. @default true
    */
   constructor(
     readonly schema: string,
-    options: { copyFrom?: number } = {},
+    options: { copyFrom?: number; notify?: boolean } = {},
   ) {
     this.copyFrom = options.copyFrom ?? COPY_FROM_ROWS;
+    this.channel = options.notify === false ? null : jobChangesChannel(schema);
   }
 
   async apply(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
@@ -105,7 +109,7 @@ export class ReadModelProjector {
       events.filter((_, i) => rows.has(keys[i])).map((e) => e.envelope),
       [...jobs].filter(([key]) => !rows.has(key)).map(([, job]) => job),
     );
-    const writes = new JobWrites(this.schema, jobChangesChannel(this.schema), this.copyFrom, rows.keys());
+    const writes = new JobWrites(this.schema, this.channel, this.copyFrom, rows.keys());
     for (const [i, { envelope, message }] of events.entries()) {
       const key = keys[i];
       const id = envelope.id.toLowerCase();

@@ -4,9 +4,10 @@ import { eventually, isolatedDatabase, isolatedTopics, testPlatformConfig } from
 import type { IsolatedDatabase, IsolatedTopics } from '@jobledger/testing';
 import type { EventBus } from '@jobledger/kafka';
 import { READ_MODEL_MIGRATIONS } from './migrations';
-import { READ_MODEL_CONSUMER, rebuildReadModel } from './rebuild-read-model';
+import { READ_MODEL_CONSUMER, forgetOutputOfRemovedJobs, rebuildReadModel } from './rebuild-read-model';
+import { ReadModelProjector } from './read-model.projector';
 import type { RebuildReport } from './rebuild-read-model';
-import { groupConfigured, heartbeat, jobLifecycle, outputRecorded, runbookPublished } from './testing/envelopes';
+import { asDelivered, groupConfigured, heartbeat, jobLifecycle, outputRecorded, runbookPublished } from './testing/envelopes';
 import { startLiveProjection } from './testing/live-projection';
 import type { LiveProjection } from './testing/live-projection';
 import { publish, publishEach, publishRaw } from './testing/publish';
@@ -98,4 +99,37 @@ describe('rebuilding the read model from the log', () => {
     expect(byTable.job_history.differences).toEqual([expect.objectContaining({ live: null })]);
     expect(byTable.runbook_versions.differences).toEqual([expect.objectContaining({ rebuilt: null })]);
   }, 60_000);
+});
+
+describe('output written while its job is removed, in two transactions at once (as a replay applies batches)', () => {
+  const config = testPlatformConfig('query');
+  let db: IsolatedDatabase;
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, READ_MODEL_MIGRATIONS);
+  });
+
+  afterAll(() => db.drop());
+
+  it('outlives its job until the replay’s last step deletes the output of removed jobs, and only theirs', async () => {
+    const schema = quoteIdent(db.schema);
+    const projector = new ReadModelProjector(schema);
+    const [gone, kept] = [jobLifecycle('j-gone', 'Removed'), jobLifecycle('j-kept', 'Completed')];
+    await db.dataSource.transaction((m) => projector.apply(m, asDelivered([...gone.slice(0, -1), ...kept])));
+    const output = db.dataSource.createQueryRunner();
+    await output.connect();
+    try {
+      await output.startTransaction();
+      await projector.apply(output.manager, asDelivered([outputRecorded('j-gone', [1, 2]), outputRecorded('j-kept', [1])]));
+      // The removal commits while the output's transaction is open: neither sees the other.
+      await db.dataSource.transaction((m) => projector.apply(m, asDelivered(gone.slice(-1))));
+      await output.commitTransaction();
+    } finally {
+      await output.release();
+    }
+    const outputOf = async () => (await db.dataSource.query(`SELECT job_id, seq FROM ${schema}.job_output ORDER BY job_id, seq`)) as { job_id: string; seq: number }[];
+    expect(await outputOf()).toEqual([{ job_id: 'j-gone', seq: 1 }, { job_id: 'j-gone', seq: 2 }, { job_id: 'j-kept', seq: 1 }]);
+    await forgetOutputOfRemovedJobs(db.dataSource, schema);
+    expect(await outputOf()).toEqual([{ job_id: 'j-kept', seq: 1 }]);
+  });
 });

@@ -73,7 +73,7 @@ export async function rebuildReadModel(settings: RebuildSettings): Promise<Rebui
       ...p,
       offset: livePositions.find((l) => l.topic === p.topic && l.partition === p.partition)?.offset ?? '0',
     }));
-    const replay = await replayInto(fresh, settings.freshSchema, settings.bus.reader(), positions, settings.topicPrefix, settings.batchBytes);
+    const replay = await replayInto(fresh, settings.freshSchema, settings.bus.reader(), positions, settings.batchBytes);
     const tables = await compareReadModels(snapshot.manager, quoteIdent(settings.liveSchema), fresh, quoteIdent(settings.freshSchema), await truncatedTables(settings, topics));
     return {
       positions,
@@ -118,7 +118,7 @@ export async function replayReadModel(settings: ReplaySettings): Promise<ReplayR
   try {
     await recreateSchema(dataSource, settings.schema);
     const reader = settings.bus.reader();
-    return await replayInto(dataSource, settings.schema, reader, await reader.endOffsets(readModelTopics(settings.topicPrefix)), settings.topicPrefix, settings.batchBytes);
+    return await replayInto(dataSource, settings.schema, reader, await reader.endOffsets(readModelTopics(settings.topicPrefix)), settings.batchBytes);
   } finally {
     await dataSource.destroy();
   }
@@ -131,10 +131,8 @@ async function recreateSchema(dataSource: DataSource, schema: string): Promise<v
 
 /**
  * Batches applied at once, each in its own transaction (the pool's size). A partition holds whole
- * jobs (the key is the job), so concurrent batches of one topic touch different rows. Output is
- * replayed after everything else: output racing its job's removal on another connection could
- * land after the removal deleted it; once every removal is committed, its tombstone keeps that
- * output out.
+ * jobs (the key is the job), so concurrent batches of one topic touch different rows; output of a
+ * job and its removal, on two topics, may be applied at once (see forgetOutputOfRemovedJobs).
  */
 const REPLAY_CONCURRENCY = 3;
 
@@ -149,21 +147,31 @@ async function replayInto(
   schema: string,
   reader: LogReader,
   positions: PartitionOffset[],
-  topicPrefix: string,
   batchBytes = REPLAY_BATCH_BYTES,
 ): Promise<ReplayReport> {
-  const outputTopic = topicNames(topicPrefix).jobOutput;
   const started = Date.now();
   const replay = new Replayer(dataSource, quoteIdent(schema));
-  for (const stage of [positions.filter((p) => p.topic !== outputTopic), positions.filter((p) => p.topic === outputTopic)]) {
-    try {
-      await reader.read(stage, (batch) => replay.accept(batch), { concurrency: stage.length, maxBatchBytes: batchBytes });
-    } finally {
-      await replay.settled();
-    }
+  try {
+    await reader.read(positions, (batch) => replay.accept(batch), { concurrency: positions.length, maxBatchBytes: batchBytes });
+  } finally {
+    await replay.settled();
   }
+  await forgetOutputOfRemovedJobs(dataSource, quoteIdent(schema));
   const replayMs = Date.now() - started;
   return { positions, messages: replay.messages, skipped: replay.skipped, replayMs, eventsPerSec: Math.round(replay.messages / Math.max(replayMs / 1000, 0.001)) };
+}
+
+/**
+ * Deletes the output of removed jobs. Applied one batch at a time, the projector never leaves any:
+ * a removal deletes the output already there, and its tombstone keeps later output out. A replay
+ * applies several batches at once, each in its own transaction, and output being written while
+ * its job's removal is (on the other topic) sees no tombstone yet, while the removal does not see
+ * that output yet: both commit, and the output outlives its job. Once every batch is in, every
+ * tombstone is, and this puts it right. (One stage for output after everything else would do too,
+ * at the cost of a second consumer group and of the output waiting for everything else.)
+ */
+export async function forgetOutputOfRemovedJobs(dataSource: DataSource, schema: string): Promise<void> {
+  await dataSource.query(`DELETE FROM ${schema}.job_output o USING ${schema}.removed_jobs r WHERE o.account_id = r.account_id AND o.job_id = r.job_id`);
 }
 
 /** Tables whose topic has lost its beginning to retention cannot be rebuilt in full; they are reported, not compared. */
@@ -195,7 +203,8 @@ class Replayer {
     private readonly dataSource: DataSource,
     schema: string,
   ) {
-    this.projector = new ReadModelProjector(schema);
+    // Nothing waits on a replay's schema: its jobs changing need not be announced (a NOTIFY per job, ~4% of a replay).
+    this.projector = new ReadModelProjector(schema, { notify: false });
     this.positions = new ProjectionPositions(dataSource, schema, READ_MODEL_CONSUMER);
   }
 

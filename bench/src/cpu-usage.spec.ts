@@ -1,4 +1,5 @@
-import { cpuPerJob, parseMachineStat, parseProcStat } from './cpu-usage';
+import { spawn } from 'node:child_process';
+import { cpuPerJob, cpuSnapshot, parseMachineStat, parseProcStat } from './cpu-usage';
 
 describe('CPU usage from /proc', () => {
   it('reads a process’s user and system time and its children’s, whatever its command name holds', () => {
@@ -27,5 +28,19 @@ describe('CPU usage from /proc', () => {
     const before = { atMs: 0, machineBusySec: 0, byProcess: { worker: 20 } };
     const after = { atMs: 1_000, machineBusySec: 1, byProcess: { worker: 0 } };
     expect(cpuPerJob(before, after, 10, 1).msPerJob).toEqual({ worker: 0, other: 100 });
+  });
+
+  it('counts the CPU of running descendants as the process’s children, not only of exited ones', async () => {
+    // A child whose own child burns ~300 ms of CPU and then waits, both still running when the snapshot is taken.
+    const burn = 'const end = Date.now() + 300; while (Date.now() < end); console.log("burnt"); setInterval(() => {}, 1000)';
+    const middle = `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(burn)}], { stdio: 'inherit' })`;
+    const child = spawn(process.execPath, ['-e', middle], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    try {
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      const seen = cpuSnapshot({ parent: process.pid }, { children: ['parent'] }).byProcess['parent children'];
+      expect(seen).toBeGreaterThanOrEqual(0.25);
+    } finally {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    }
   });
 });

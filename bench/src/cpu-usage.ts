@@ -7,7 +7,7 @@ export interface ProcessCpu {
   comm: string;
   /** user + system of the process itself, seconds. */
   self: number;
-  /** user + system of its children that have exited and been waited for (a worker's runbooks), seconds. */
+  /** user + system of its children that have exited and been waited for, seconds. */
   children: number;
 }
 
@@ -63,6 +63,29 @@ export function kafkaBrokerPid(): number | undefined {
   return undefined;
 }
 
+/** The pids of a process's children now (threads' children too). */
+function childPids(pid: number | string): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').split(' ').filter(Boolean));
+  } catch {
+    return []; // gone meanwhile
+  }
+}
+
+/**
+ * CPU so far of a process's descendants, the exited ones (waited for) and the running ones (a worker's
+ * runbook hosts, which may run many jobs before they exit): what moves from a running child to its parent's
+ * `children` when it exits is counted once either way.
+ */
+function descendantsCpuSec(cpu: ProcessCpu, pid: number | string): number {
+  let sum = cpu.children;
+  for (const child of childPids(pid)) {
+    const childCpu = processCpu(child);
+    if (childCpu) sum += childCpu.self + descendantsCpuSec(childCpu, child);
+  }
+  return sum;
+}
+
 export interface CpuSnapshot {
   atMs: number;
   machineBusySec: number;
@@ -71,15 +94,15 @@ export interface CpuSnapshot {
 
 /**
  * CPU used so far by the machine and by each named process; with `children`, also what their
- * exited children used (as "<name> children"); `postgres`: all of the machine's Postgres processes
- * (a backend that exits between two snapshots takes its time to `other`).
+ * descendants used, running or exited (as "<name> children"); `postgres`: all of the machine's Postgres
+ * processes (a backend that exits between two snapshots takes its time to `other`).
  */
 export function cpuSnapshot(pids: Record<string, number>, options: { children?: string[]; postgres?: boolean } = {}): CpuSnapshot {
   const byProcess: Record<string, number> = {};
   for (const [name, pid] of Object.entries(pids)) {
     const cpu = processCpu(pid);
     byProcess[name] = cpu?.self ?? 0;
-    if (options.children?.includes(name)) byProcess[`${name} children`] = cpu?.children ?? 0;
+    if (options.children?.includes(name)) byProcess[`${name} children`] = cpu ? descendantsCpuSec(cpu, pid) : 0;
   }
   if (options.postgres) byProcess.postgres = postgresCpuSec();
   return { atMs: Date.now(), machineBusySec: parseMachineStat(readFileSync('/proc/stat', 'utf8')), byProcess };

@@ -19,6 +19,12 @@ describe('execution config', () => {
     expect(() => readExecutionConfig({ ...base, JOBLEDGER_RUNBOOK_USER: 'nobody' })).toThrow(/JOBLEDGER_RUNBOOK_USER/);
   });
 
+  it('lets a node host run 100 jobs of one account and runbook unless told otherwise, and names a bad count', () => {
+    expect(readExecutionConfig(base).maxJobsPerHost).toBe(100);
+    expect(readExecutionConfig({ ...base, JOBLEDGER_HOST_MAX_JOBS: '1' }).maxJobsPerHost).toBe(1);
+    expect(() => readExecutionConfig({ ...base, JOBLEDGER_HOST_MAX_JOBS: '0' })).toThrow(/JOBLEDGER_HOST_MAX_JOBS/);
+  });
+
   it('names a bad slot count', () => {
     expect(() => readExecutionConfig({ ...base, WORKER_SLOTS: '0' })).toThrow(/WORKER_SLOTS/);
   });

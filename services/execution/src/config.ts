@@ -18,6 +18,8 @@ export interface ExecutionConfig extends PlatformConfig {
   workerTimeoutMs: number;
   /** Idle pre-forked runbook hosts. @default 2 */
   warmProcesses: number;
+  /** Jobs of one account and runbook version a node host may run one after another (1: a host per job). @default 100 */
+  maxJobsPerHost: number;
   /**
    * The user runbooks run as, so they can neither read the worker's environment (/proc) nor
    * signal it. Needs root or CAP_SETUID/CAP_SETGID/CAP_KILL.
@@ -39,6 +41,7 @@ export function readExecutionConfig(env: NodeJS.ProcessEnv = process.env): Execu
     heartbeatMs: reader.int('JOBLEDGER_HEARTBEAT_MS', 2_000, 100),
     workerTimeoutMs: reader.int('JOBLEDGER_WORKER_TIMEOUT_MS', 10_000, 1_000),
     warmProcesses: reader.int('JOBLEDGER_WARM_PROCESSES', 2, 0, 64),
+    maxJobsPerHost: reader.int('JOBLEDGER_HOST_MAX_JOBS', 100, 1, 100_000),
     runbookUser: readRunbookUser(reader, env),
     limits: {
       timeoutMs: reader.int('JOBLEDGER_RUN_TIMEOUT_MS', DEFAULT_RUN_LIMITS.timeoutMs, 1_000),

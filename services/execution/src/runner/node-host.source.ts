@@ -4,8 +4,15 @@
  * same under Jest (TS sources) and from the compiled service. Plain CommonJS; no backticks or `${` inside.
  *
  * Protocol (IPC, JSON): host → worker `ready`, `records` { r: [stream, isoTime, valueJson][] },
- * `checkpoint` { id, json }, `done` { ok, json | type+message }; worker → host `start`, `checkpointed` { id }, `stop`.
+ * `checkpoint` { id, json }, `done` { ok, json | type+message, reusable }; worker → host `start`
+ * { home, endMark, … }, `checkpointed` { id }, `stop`.
  * The worker trusts none of it: the runbook shares this realm and may forge messages.
+ *
+ * A host may run several jobs one after another (host-pool.ts): each job gets its own home as cwd and
+ * HOME, a fresh environment, a fresh instance of its module and its own ctx; a ctx of an ended job is
+ * dead. After `done` the host writes the job's end mark on stdout and on stderr, so the worker knows
+ * that everything the job wrote to them has arrived. `reusable` says the job left nothing running in
+ * the host (no timers, sockets, servers, child processes or pending requests that keep it alive).
  */
 export const RUNBOOK_HOST_SOURCE = String.raw`
 'use strict';
@@ -15,17 +22,19 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { pathToFileURL } = require('node:url');
 const { format, inspect } = require('node:util');
+const { AsyncLocalStorage } = require('node:async_hooks');
 const send = process.send.bind(process);
 const stringify = JSON.stringify;
-const controller = new AbortController();
-const acks = new Map();
+const writeOut = process.stdout.write.bind(process.stdout);
+const writeErr = process.stderr.write.bind(process.stderr);
+const initialEnv = Object.assign({}, process.env);
 let buffer = [];
 let bufferChars = 0;
 let timer = null;
-let started = false;
 let checkpoints = 0;
-let outputChars = 0;
-let maxOutputChars = Infinity;
+let job = null; // the job running now: { start, controller, acks, outputChars }
+const jobOfCode = new AsyncLocalStorage(); // the job whose code is running (timers and promises keep it)
+let idleResources = [];
 
 class CheckpointTooLargeError extends Error {}
 CheckpointTooLargeError.prototype.name = 'CheckpointTooLarge';
@@ -49,10 +58,11 @@ function toJson(value) {
 
 // Exit code 86 = over the output limit (node-run.ts). Counted here too, so that a runbook that never
 // yields cannot outrun the worker's own count by flooding the IPC channel.
-function emit(stream, value) {
+function emit(of, stream, value) {
+  if (of !== job || !of) return; // a ctx (or console) of an ended job is dead
   const json = toJson(value);
-  outputChars += json.length;
-  if (outputChars > maxOutputChars) { flush(); process.exit(86); }
+  of.outputChars += json.length;
+  if (of.outputChars > of.start.maxOutputBytes) { flush(); process.exit(86); }
   buffer.push([stream, new Date().toISOString(), json]);
   bufferChars += json.length;
   if (buffer.length >= 500 || bufferChars >= 65536) flush();
@@ -61,7 +71,9 @@ function emit(stream, value) {
 
 const text = (msg) => (msg instanceof Error ? msg.message : msg);
 
-function checkpoint(state, maxBytes) {
+function checkpoint(of, state) {
+  if (of !== job) return Promise.reject(new Error('ctx.checkpoint() was called after its job ended'));
+  const maxBytes = of.start.maxCheckpointBytes;
   let json;
   try { json = stringify(state); } catch (e) { json = undefined; }
   if (json === undefined) return Promise.reject(new TypeError('ctx.checkpoint(state) needs a JSON-serializable state'));
@@ -71,35 +83,62 @@ function checkpoint(state, maxBytes) {
   }
   flush();
   const id = ++checkpoints;
-  return new Promise((resolve) => { acks.set(id, resolve); send({ t: 'checkpoint', id: id, json: json }); });
+  return new Promise((resolve) => { of.acks.set(id, resolve); send({ t: 'checkpoint', id: id, json: json }); });
 }
 
-function makeCtx(start) {
+function makeCtx(of) {
+  const start = of.start;
   return Object.freeze({
-    output: (value) => emit('Output', value),
-    warning: (msg) => emit('Warning', text(msg)),
-    error: (msg) => emit('Error', text(msg)),
-    verbose: (msg) => emit('Verbose', text(msg)),
-    debug: (msg) => emit('Debug', text(msg)),
-    progress: (percent, activity) => emit('Progress', { percent: percent, activity: activity }),
-    checkpoint: (state) => checkpoint(state, start.maxCheckpointBytes),
+    output: (value) => emit(of, 'Output', value),
+    warning: (msg) => emit(of, 'Warning', text(msg)),
+    error: (msg) => emit(of, 'Error', text(msg)),
+    verbose: (msg) => emit(of, 'Verbose', text(msg)),
+    debug: (msg) => emit(of, 'Debug', text(msg)),
+    progress: (percent, activity) => emit(of, 'Progress', { percent: percent, activity: activity }),
+    checkpoint: (state) => checkpoint(of, state),
     resumeState: start.resumeJson === null ? undefined : JSON.parse(start.resumeJson),
-    signal: controller.signal,
+    signal: of.controller.signal,
     job: Object.freeze({ id: start.jobId, attempt: start.attempt }),
   });
 }
 
-function routeConsole() {
-  console.log = console.info = (...args) => emit('Output', format(...args));
-  console.warn = (...args) => emit('Warning', format(...args));
-  console.error = (...args) => emit('Error', format(...args));
-  console.debug = (...args) => emit('Debug', format(...args));
-}
+// Console output goes to the job whose code calls it, and only while that job runs.
+console.log = console.info = (...args) => emit(jobOfCode.getStore(), 'Output', format(...args));
+console.warn = (...args) => emit(jobOfCode.getStore(), 'Warning', format(...args));
+console.error = (...args) => emit(jobOfCode.getStore(), 'Error', format(...args));
+console.debug = (...args) => emit(jobOfCode.getStore(), 'Debug', format(...args));
 
 function fail(type, e) {
   const message = e instanceof Error ? e.message : typeof e === 'string' ? e : inspect(e);
+  return { t: 'done', ok: false, type: type, message: String(message) };
+}
+
+// What keeps the host alive beyond its IPC channel and stdio: anything more is the ended job's.
+function activeResources() {
+  return process.getActiveResourcesInfo().filter((name) => name !== 'TTYWrap').sort();
+}
+
+function leftNothingRunning() {
+  const now = activeResources();
+  return now.length === idleResources.length && now.every((name, i) => name === idleResources[i]);
+}
+
+// Ends the job: its result, then its end mark on both pipes; the ctx it had is dead from here on.
+function end(of, done) {
   flush();
-  send({ t: 'done', ok: false, type: type, message: String(message) });
+  job = null;
+  setImmediate(() => {
+    done.reusable = leftNothingRunning();
+    send(done);
+    writeOut(of.start.endMark + '\n');
+    writeErr(of.start.endMark + '\n');
+  });
+}
+
+function enter(start) {
+  process.chdir(start.home);
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  Object.assign(process.env, initialEnv, { HOME: start.home });
 }
 
 // V8 reports a module's syntax error without its position; node --check prints it.
@@ -110,11 +149,16 @@ function syntaxErrorWhere(file) {
   return match ? ' (line ' + match[1] + ')' : '';
 }
 
-async function run(start) {
-  const file = path.join(process.cwd(), 'runbook.mjs');
+async function run(of) {
+  end(of, await attempt(of));
+}
+
+async function attempt(of) {
+  const start = of.start;
+  enter(start);
+  // A new file per job (each job has its own home): a fresh instance of the module, never a cached one.
+  const file = path.join(start.home, 'runbook.mjs');
   fs.writeFileSync(file, start.source);
-  maxOutputChars = start.maxOutputBytes;
-  routeConsole();
   let mod;
   try {
     mod = await import(pathToFileURL(file).href);
@@ -127,7 +171,7 @@ async function run(start) {
   }
   let result;
   try {
-    result = await mod.default(JSON.parse(start.paramsJson), makeCtx(start));
+    result = await mod.default(JSON.parse(start.paramsJson), makeCtx(of));
   } catch (e) {
     return fail(e instanceof CheckpointTooLargeError ? 'CheckpointTooLarge' : 'RunbookError', e);
   }
@@ -135,17 +179,23 @@ async function run(start) {
   try { json = stringify(result === undefined ? null : result); } catch (e) {
     return fail('RunbookError', 'The runbook result is not JSON-serializable: ' + e.message);
   }
-  flush();
-  send({ t: 'done', ok: true, json: json === undefined ? 'null' : json });
+  return { t: 'done', ok: true, json: json === undefined ? 'null' : json };
 }
 
 process.on('message', (m) => {
-  if (m.t === 'start' && !started) { started = true; void run(m); }
-  else if (m.t === 'checkpointed' && acks.has(m.id)) { acks.get(m.id)(); acks.delete(m.id); }
-  else if (m.t === 'stop') controller.abort();
+  if (m.t === 'start' && job === null) {
+    const of = { start: m, controller: new AbortController(), acks: new Map(), outputChars: 0 };
+    job = of;
+    jobOfCode.run(of, () => void run(of));
+  } else if (job === null) return;
+  else if (m.t === 'checkpointed' && job.acks.has(m.id)) { job.acks.get(m.id)(); job.acks.delete(m.id); }
+  else if (m.t === 'stop') job.controller.abort();
 });
 // The worker is gone: take the job's forks down too.
 process.on('disconnect', () => { try { process.kill(-process.pid, 'SIGKILL'); } catch (e) {} process.exit(1); });
 // Loading the first ES module initialises node's ESM loader (tens of ms); a warm host pays that before its job.
-import('data:text/javascript,export default 0').then(() => send({ t: 'ready' }));
+import('data:text/javascript,export default 0').then(() => {
+  idleResources = activeResources();
+  send({ t: 'ready' });
+});
 `;

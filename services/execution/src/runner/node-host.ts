@@ -5,11 +5,14 @@ import { RUNBOOK_HOST_SOURCE } from './node-host.source';
 import { signalGroup } from './process-group';
 import type { RunAs } from './runner.types';
 
-/** A forked node runbook host, good for exactly one job. */
+/** A forked node runbook host: one job at a time, and more than one only of the same account and runbook version (host-pool.ts). */
 export interface NodeHost {
   child: ChildProcess;
+  /** The home it was started in, which its first job gets. */
   home: string;
   memoryMb: number;
+  /** Jobs it was given so far. */
+  jobs: number;
   /** true once the host can take a job; false when it died first. */
   ready: Promise<boolean>;
 }
@@ -35,7 +38,7 @@ export function spawnNodeHost(memoryMb: number, runAs?: RunAs): NodeHost {
     child.once('exit', () => resolve(false));
     child.once('error', () => resolve(false));
   });
-  return { child, home, memoryMb, ready };
+  return { child, home, memoryMb, jobs: 0, ready };
 }
 
 /** Idle hosts must not keep the worker's event loop alive. */

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { applyHostMessage, sendToHost } from './host-messages';
+import { createJobHome } from './job-env';
 import type { NodeHost } from './node-host';
 import { RunSession, type RunContext } from './run-session';
 import type { RunEnding, RunLimits, RunOutcome, RunRequest } from './runner.types';
@@ -6,30 +8,52 @@ import type { RunEnding, RunLimits, RunOutcome, RunRequest } from './runner.type
 /** Room above the V8 heap limit for code, stacks and buffers before the resident-memory watch kills. */
 const RSS_HEADROOM_MB = 128;
 
-/** Runs a node runbook on a started host; the host is killed when the run ends. */
-export function runNode(req: RunRequest, host: NodeHost, ctx: RunContext): Promise<RunOutcome> {
+export interface NodeRun {
+  outcome: RunOutcome;
+  /** The host ended the job itself, left nothing running and is alive: it may take another job of the same key. */
+  hostReusable: boolean;
+}
+
+/**
+ * Runs a node runbook on a started host, in a home of its own (the host's first job gets the one it was
+ * started in). The host is killed when the run ends, unless it may be kept for another job.
+ */
+export async function runNode(req: RunRequest, host: NodeHost, ctx: RunContext): Promise<NodeRun> {
   const { child } = host;
+  let home: string;
+  try {
+    home = host.jobs === 0 ? host.home : createJobHome(ctx.runAs);
+  } catch (error) {
+    const message = `Could not create the job's home directory: ${(error as Error).message}`;
+    return { outcome: { kind: 'failed', reason: { type: 'Crashed', message, source: 'system' }, records: 0 }, hostReusable: false };
+  }
+  host.jobs++;
+  const endMark = `jobledger-end-of-job ${randomUUID()}`;
   const session = new RunSession({
     ...ctx,
     child,
-    home: host.home,
+    home,
+    endMark,
     rssLimitBytes: (ctx.limits.memoryMb + RSS_HEADROOM_MB) * 1024 * 1024,
     startSeq: req.startSeq,
     requestStop: () => sendToHost(child, { t: 'stop' }),
     classifyExit: (code, signal, stderrTail) => classifyNodeExit(code, signal, stderrTail, ctx.limits),
   });
-  child.on('message', (msg) => applyHostMessage(session, child, ctx.limits, msg));
+  session.listen(child, 'message', (msg: unknown) => applyHostMessage(session, child, ctx.limits, msg));
   sendToHost(child, {
     t: 'start',
     jobId: req.jobId,
     attempt: req.attempt,
+    home,
+    endMark,
     source: req.source,
     paramsJson: JSON.stringify(req.parameters ?? {}),
     resumeJson: req.resumeState === undefined ? null : JSON.stringify(req.resumeState),
     maxCheckpointBytes: ctx.limits.maxCheckpointBytes,
     maxOutputBytes: ctx.limits.maxOutputBytes,
   });
-  return session.run();
+  const outcome = await session.run();
+  return { outcome, hostReusable: session.keptProcess };
 }
 
 /** The host never exits by itself before `done`: any exit is a crash, or V8 running out of heap. */

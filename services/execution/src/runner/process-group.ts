@@ -34,3 +34,39 @@ export function treeRssBytes(rootPid: number): number {
   }
   return bytes;
 }
+
+/**
+ * Whether any process other than its leader is in the group led by `pgid` — forks of a job, double-forked
+ * ones too (they keep the group when they are re-parented). Pids are handed out in increasing order, so only
+ * the processes newer than the leader are looked at, unless the pid counter wrapped around since the leader
+ * started (the last pid handed out, from /proc/loadavg, is then below it): then all of them.
+ */
+export function groupHasOthers(pgid: number): boolean {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return true; // cannot tell: assume the worst
+  }
+  const everyPid = lastPidHandedOut() < pgid;
+  for (const name of names) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === pgid || (!everyPid && pid < pgid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      // "pid (comm) state ppid pgrp ..."
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)[2]) === pgid) return true;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return false;
+}
+
+function lastPidHandedOut(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'latin1').trim().split(' ')[4]) || 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HostPool } from './host-pool';
 import { runNode } from './node-run';
 import type { RunContext } from './run-session';
@@ -6,15 +7,24 @@ import { runShell } from './shell-run';
 
 const DEFAULT_WARM_PROCESSES = 2;
 const DEFAULT_STOP_GRACE_MS = 2000;
+const DEFAULT_MAX_JOBS_PER_HOST = 100;
+const DEFAULT_KEPT_HOSTS = 4;
+const DEFAULT_KEPT_HOST_IDLE_MS = 60_000;
 
 /**
- * Runs runbook jobs in child processes, one process (group) per job. Nothing a runbook does — throwing,
- * crashing, exhausting memory, flooding output, forging IPC messages — may crash the worker; it only ends the job.
+ * Runs runbook jobs in child processes, one job per process (group) at a time; a node host that ended its job
+ * cleanly may run later jobs of the same account and runbook version (`maxJobsPerHost`). Nothing a runbook
+ * does — throwing, crashing, exhausting memory, flooding output, forging IPC messages — may crash the worker;
+ * it only ends the job.
  */
 export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner {
   const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   const { runAs } = options;
-  const pool = new HostPool(options.warmProcesses ?? DEFAULT_WARM_PROCESSES, DEFAULT_RUN_LIMITS.memoryMb, runAs);
+  const pool = new HostPool(options.warmProcesses ?? DEFAULT_WARM_PROCESSES, DEFAULT_RUN_LIMITS.memoryMb, runAs, {
+    maxJobsPerHost: options.maxJobsPerHost ?? DEFAULT_MAX_JOBS_PER_HOST,
+    maxKept: options.keptHosts ?? DEFAULT_KEPT_HOSTS,
+    keptIdleMs: options.keptHostIdleMs ?? DEFAULT_KEPT_HOST_IDLE_MS,
+  });
   const shutdown = new AbortController();
   const active = new Set<Promise<RunOutcome>>();
 
@@ -24,9 +34,12 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
     if (signal.aborted) return { kind: 'stopped', records: 0 };
     switch (req.runtime) {
       case 'node': {
-        const host = await pool.take(limits.memoryMb);
-        if (host) return runNode(req, host, ctx);
-        return failed('Crashed', 'The node runbook host could not start', 'system');
+        const key = hostKey(req, limits.memoryMb);
+        const host = await pool.take(limits.memoryMb, key);
+        if (!host) return failed('Crashed', 'The node runbook host could not start', 'system');
+        const { outcome, hostReusable } = await runNode(req, host, ctx);
+        if (hostReusable) pool.release(host, key);
+        return outcome;
       }
       case 'shell':
         return runShell(req, ctx);
@@ -50,6 +63,11 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
       await Promise.allSettled([...active]);
     },
   };
+}
+
+/** Which jobs may share a host: those of one account, one runbook source and one memory limit. */
+function hostKey(req: RunRequest, memoryMb: number): string {
+  return `${req.accountId}\n${memoryMb}\n${createHash('sha256').update(req.source).digest('base64')}`;
 }
 
 function failed(type: FailureReason['type'], message: string, source: FailureReason['source']): RunOutcome {

@@ -92,6 +92,16 @@ export interface RunbookRunner {
 export interface RunnerOptions {
   /** Idle pre-forked node hosts kept ready. @default 2 */
   warmProcesses?: number;
+  /**
+   * Jobs one node host may run, one after another; only jobs of the same account, runbook source and memory
+   * limit share a host, and only when the job before left nothing running in it. 1: a fresh host per job.
+   * @default 100
+   */
+  maxJobsPerHost?: number;
+  /** Node hosts kept alive between jobs for the next job of their kind. @default 4 */
+  keptHosts?: number;
+  /** A kept host is killed after waiting this long for its next job. @default 60000 */
+  keptHostIdleMs?: number;
   /** Time a stopped job gets between `ctx.signal` (or SIGTERM for shell) and SIGKILL. @default 2000 */
   stopGraceMs?: number;
   /**

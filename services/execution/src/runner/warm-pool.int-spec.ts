@@ -15,8 +15,8 @@ async function medianNoOpMs(runner: RunbookRunner): Promise<number> {
 
 describe('warm node hosts', () => {
   it('runs a no-op job faster on a pre-forked host than on a cold one', async () => {
-    const warm = createRunbookRunner({ warmProcesses: 2 });
-    const cold = createRunbookRunner({ warmProcesses: 0 });
+    const warm = createRunbookRunner({ warmProcesses: 2, maxJobsPerHost: 1 });
+    const cold = createRunbookRunner({ warmProcesses: 0, maxJobsPerHost: 1 });
     try {
       const warmMs = await medianNoOpMs(warm);
       const coldMs = await medianNoOpMs(cold);
@@ -27,8 +27,8 @@ describe('warm node hosts', () => {
     }
   }, 30_000);
 
-  it('uses each host for one job only, so no state leaks between jobs', async () => {
-    const runner = createRunbookRunner({ warmProcesses: 1 });
+  it('uses each host for one job only with maxJobsPerHost 1, so no state leaks between jobs', async () => {
+    const runner = createRunbookRunner({ warmProcesses: 1, maxJobsPerHost: 1 });
     try {
       const source = `export default async () => { const seen = globalThis.previous ?? null; globalThis.previous = 'job state'; return { seen, pid: process.pid }; };`;
       const first = await runToEnd(runner, request('node', source));

@@ -29,7 +29,12 @@ export class JobExecutor implements OnApplicationShutdown {
     private readonly logger: JsonLogger,
     @Inject(PLATFORM_CONFIG) private readonly config: ExecutionConfig,
   ) {
-    this.runner = createRunbookRunner({ warmProcesses: config.warmProcesses, runAs: config.runbookUser });
+    this.runner = createRunbookRunner({
+      warmProcesses: config.warmProcesses,
+      maxJobsPerHost: config.maxJobsPerHost,
+      keptHosts: config.workerSlots,
+      runAs: config.runbookUser,
+    });
     if (!config.runbookUser) {
       logger.warn('runbooks run as the worker\'s own user and could read its environment; run the worker as root or set JOBLEDGER_RUNBOOK_USER');
     }

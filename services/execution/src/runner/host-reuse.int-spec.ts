@@ -74,7 +74,7 @@ describe('node hosts kept for later jobs of the same account and runbook', () =>
   });
 
   it('replaces a host after maxJobsPerHost jobs, and kills it', async () => {
-    const pids = [];
+    const pids: number[] = [];
     for (let i = 0; i < 4; i++) pids.push((await probe()).seen.pid);
     expect(pids.slice(0, 3)).toEqual([pids[0], pids[0], pids[0]]);
     expect(pids[3]).not.toBe(pids[0]);

@@ -3,6 +3,15 @@ import type { BatchHandler, ConsumeOptions, EventConsumer, InboundMessage, Posit
 import type { LogSink } from './kafkajs-logger';
 
 const MAX_BACKOFF_MS = 5_000;
+/**
+ * Offsets are committed to Kafka at most this often (and when the consumer stops), not after every
+ * batch: a commit is a round trip and a write to __consumer_offsets, and with several consumer groups
+ * reading each event it was a third of the broker's requests. A crash redelivers what was handled
+ * since the last commit, which every handler already tolerates (a crash between a batch and its
+ * commit always could); consumers with a position store start from the store anyway.
+ */
+export const COMMIT_INTERVAL_MS = 1_000;
+const STOP_COMMIT_WAIT_MS = 2_000;
 
 interface Position {
   next: bigint | null;
@@ -14,6 +23,10 @@ export class KafkajsConsumer implements EventConsumer {
   private stopping = false;
   /** Per `topic:partition`, loaded from the PositionStore after each (re)assignment. */
   private readonly positions = new Map<string, Position>();
+  /** Per `topic:partition`, the next offset handled but not yet committed. */
+  private readonly uncommitted = new Map<string, { topic: string; partition: number; offset: string }>();
+  private lastCommitAt = 0;
+  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly consumer: Consumer,
@@ -46,7 +59,34 @@ export class KafkajsConsumer implements EventConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await Promise.race([this.commit(), sleep(STOP_COMMIT_WAIT_MS)]); // a broker that is away must not hold the stop up
     await this.consumer.disconnect();
+  }
+
+  /** Commits now when the last commit is COMMIT_INTERVAL_MS old, else once it is. */
+  private async commitSoon(): Promise<void> {
+    const dueInMs = this.lastCommitAt + COMMIT_INTERVAL_MS - Date.now();
+    if (dueInMs <= 0) return this.commit();
+    this.commitTimer ??= setTimeout(() => void this.commit(), dueInMs);
+  }
+
+  private async commit(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    if (this.uncommitted.size === 0) return;
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    this.lastCommitAt = Date.now();
+    try {
+      await this.consumer.commitOffsets(offsets);
+    } catch (error) {
+      // Lost in a rebalance, or the broker is away: the partition's next owner (or this consumer after
+      // a restart) starts from the last commit that got through and redelivers; nothing is lost.
+      this.log('info', 'could not commit offsets; batches since the last commit may be delivered again', {
+        groupId: this.groupId,
+        error: (error as Error).message,
+      });
+    }
   }
 
   private async seekToStore(assignment: Record<string, number[]>, store: PositionStore): Promise<void> {
@@ -116,9 +156,8 @@ export class KafkajsConsumer implements EventConsumer {
     const position = this.positions.get(`${batch.topic}:${batch.partition}`);
     if (position) position.next = BigInt(last) + 1n;
     payload.resolveOffset(last);
-    await payload.commitOffsetsIfNecessary({
-      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
-    });
+    this.uncommitted.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+    await this.commitSoon();
   }
 }
 

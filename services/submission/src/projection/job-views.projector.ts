@@ -1,17 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
 import { evolveJobView } from '@jobledger/events';
-import type { JobView } from '@jobledger/events';
-import { PLATFORM_CONFIG, claimEvent, quoteIdent, serviceSchema } from '@jobledger/platform';
+import type { AnyEnvelope, JobView } from '@jobledger/events';
+import { PLATFORM_CONFIG, claimEvents, pgArray, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
 
 const JOB_TYPES = new Set<string>(JOB_EVENT_TYPES);
 
 /**
  * Keeps each submitted job's view current from job-events, so that resubmitting a client id
- * returns the job as it is now. Idempotent by event id (inbox), one transaction per batch.
+ * returns the job as it is now. Idempotent by event id (inbox); a batch is one transaction of
+ * four statements whatever its size: claim its events, lock its jobs' rows, evolve them in
+ * memory in log order, write the changed ones back.
  */
 @Injectable()
 export class JobViewsProjector {
@@ -25,24 +28,52 @@ export class JobViewsProjector {
   }
 
   async project(events: DecodedEvent[]): Promise<void> {
+    const envelopes = events.map((e) => e.envelope).filter((e) => e.jobId && JOB_TYPES.has(e.type));
+    if (envelopes.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
-      for (const { envelope } of events) {
-        if (!envelope.jobId || !JOB_TYPES.has(envelope.type)) continue;
-        if (!(await claimEvent(manager, this.schema, envelope.id))) continue;
-        const [row] = await manager.query(`SELECT view, state FROM ${this.schema}.jobs WHERE account_id = $1 AND id = $2 FOR UPDATE`, [
-          envelope.accountId,
-          envelope.jobId,
-        ]);
-        if (!row) continue;
+      const claimed = await claimEvents(manager, this.schema, envelopes.map((e) => e.id));
+      // Each event once: claimed now (not applied by an earlier delivery), and not twice in this batch.
+      const fresh = envelopes.filter((e) => claimed.delete(e.id.toLowerCase()));
+      if (fresh.length === 0) return;
+      const jobs = await this.lockJobs(manager, fresh);
+      const changed = new Set<ViewRow>();
+      for (const envelope of fresh) {
+        const row = jobs.get(jobKey(envelope.accountId, envelope.jobId as string));
+        if (!row) continue; // a job another submission service took in
         const event = { type: envelope.type, data: envelope.data } as JobEvent;
-        const next = evolveJobView((row.view as JobView | null) ?? null, (row.state as JobState | null) ?? initialState(), event, envelope.occurredAt);
-        await manager.query(`UPDATE ${this.schema}.jobs SET view = $3, state = $4 WHERE account_id = $1 AND id = $2`, [
-          envelope.accountId,
-          envelope.jobId,
-          JSON.stringify(next.view),
-          JSON.stringify(next.state),
-        ]);
+        Object.assign(row, evolveJobView(row.view, row.state ?? initialState(), event, envelope.occurredAt));
+        changed.add(row);
       }
+      if (changed.size === 0) return;
+      const rows = [...changed];
+      await manager.query(
+        `UPDATE ${this.schema}.jobs AS j SET view = u.view::jsonb, state = u.state::jsonb
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(account_id, id, view, state)
+          WHERE j.account_id = u.account_id AND j.id = u.id`,
+        [pgArray(rows.map((r) => r.account_id)), pgArray(rows.map((r) => r.id)), pgArray(rows.map((r) => JSON.stringify(r.view))), pgArray(rows.map((r) => JSON.stringify(r.state)))],
+      );
     });
   }
+
+  /** The rows of the batch's jobs that this service took in, locked in key order. */
+  private async lockJobs(manager: EntityManager, envelopes: AnyEnvelope[]): Promise<Map<string, ViewRow>> {
+    const keys = new Map(envelopes.map((e) => [jobKey(e.accountId, e.jobId as string), [e.accountId, e.jobId as string]]));
+    const pairs = [...keys.values()];
+    const rows: ViewRow[] = await manager.query(
+      `SELECT account_id, id, view, state FROM ${this.schema}.jobs
+        WHERE (account_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+        ORDER BY account_id, id FOR UPDATE`,
+      [pgArray(pairs.map(([account]) => account)), pgArray(pairs.map(([, id]) => id))],
+    );
+    return new Map(rows.map((row) => [jobKey(row.account_id, row.id), row]));
+  }
 }
+
+interface ViewRow {
+  account_id: string;
+  id: string;
+  view: JobView | null;
+  state: JobState | null;
+}
+
+const jobKey = (accountId: string, jobId: string): string => `${accountId}\n${jobId}`;

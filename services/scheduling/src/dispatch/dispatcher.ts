@@ -7,15 +7,13 @@ import type { JobCommand } from '@jobledger/domain';
 import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, sleep } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
+import { countActiveJobs, findFreeWorkers } from './active-jobs';
 import { findOverdueJobs } from './fair-share';
 import { findOrphanedJobs } from './lost-workers';
 import { planDispatch } from './plan-dispatch';
 import type { WaitingJob } from './plan-dispatch';
-import type { FreeWorker } from './pick-worker';
 
 const BATCH = 200;
-const ACTIVE = `('Starting', 'Running', 'Suspending', 'Stopping')`;
-
 
 /**
  * Assigns waiting jobs to live workers. One dispatcher at a time holds the lock, across all
@@ -74,15 +72,7 @@ export class Dispatcher implements OnApplicationShutdown {
     const s = this.handler.schema;
     const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${s}.dispatch`]);
     if (!locked) return 0;
-    const workers: FreeWorker[] = (
-      await manager.query(
-        `SELECT w.worker_id, w.group_name, w.slots - COUNT(j.job_id)::int AS free
-         FROM ${s}.workers w LEFT JOIN ${s}.jobs j ON j.worker = w.worker_id AND j.status IN ${ACTIVE}
-         WHERE NOT w.stopped AND w.last_seen > now() - make_interval(secs => $1)
-         GROUP BY w.worker_id, w.group_name, w.slots`,
-        [this.config.workerTimeoutMs / 1000],
-      )
-    ).map((r: { worker_id: string; group_name: string; free: number }) => ({ workerId: r.worker_id, group: r.group_name, free: r.free }));
+    const workers = await findFreeWorkers(manager, s, this.config.workerTimeoutMs);
     const waiting: WaitingJob[] = await manager.query(
       `SELECT account_id, job_id, run_on, wait_reason, status FROM (
          SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY priority DESC, submitted_at) AS turn
@@ -100,11 +90,9 @@ export class Dispatcher implements OnApplicationShutdown {
         emitted += await this.emit(manager, job, { type: 'ReleaseJob', data: { worker: job.worker, at } });
       }
     }
-    const active: { account_id: string; active: number }[] = await manager.query(
-      `SELECT account_id, COUNT(*)::int AS active FROM ${s}.jobs WHERE status IN ${ACTIVE} GROUP BY account_id`,
-    );
+    const active = await countActiveJobs(manager, s);
     const limits = { accountConcurrency: this.config.accountConcurrency, mayFailPinned: Date.now() - this.startedAt > this.config.workerTimeoutMs };
-    for (const decision of planDispatch(waiting, workers, new Map(active.map((r) => [r.account_id, r.active])), limits)) {
+    for (const decision of planDispatch(waiting, workers, active, limits)) {
       const { job } = decision;
       if (decision.kind === 'assign') {
         emitted += await this.emit(manager, job, { type: 'AssignJob', data: { worker: decision.worker.workerId, workerGroup: decision.worker.group, at } });

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { ACTIVE_STATUSES } from './active-jobs';
 
 export interface OrphanedJob {
   account_id: string;
@@ -14,7 +15,7 @@ export async function findOrphanedJobs(manager: EntityManager, schema: string, w
   return manager.query(
     `SELECT j.account_id, j.job_id, j.worker
      FROM ${schema}.jobs j LEFT JOIN ${schema}.workers w ON w.worker_id = j.worker
-     WHERE j.status IN ('Starting', 'Running', 'Suspending', 'Stopping') AND j.worker IS NOT NULL
+     WHERE j.status IN ${ACTIVE_STATUSES} AND j.worker IS NOT NULL
        AND (w.worker_id IS NULL OR w.stopped OR w.last_seen < now() - make_interval(secs => $1))
      LIMIT $2`,
     [workerTimeoutMs / 1000, limit],

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { RunSession } from './run-session';
-import { STREAM_NAMES, type FailureType, type RunEnding, type RunLimits, type StreamName } from './runner.types';
+import { STREAM_NAMES, type FailureType, type RunLimits, type StreamName } from './runner.types';
 
 const HOST_FAILURE_TYPES: readonly FailureType[] = ['RunbookError', 'InvalidRunbook', 'CheckpointTooLarge'];
 const MAX_MESSAGE_CHARS = 16 * 1024;
@@ -55,15 +55,11 @@ function acceptDone(session: RunSession, m: Message): void {
   if (m.ok === true) {
     const result = typeof m.json === 'string' ? parseJson(m.json) : { ok: false as const };
     if (result.ok) return session.finish({ kind: 'completed', result: result.value }, keep);
-    return session.finish(failed('RunbookError', 'The runbook result is not JSON'), keep);
+    return session.fail('RunbookError', 'The runbook result is not JSON', 'runbook', keep);
   }
   const type = HOST_FAILURE_TYPES.find((t) => t === m.type) ?? 'RunbookError';
   const message = typeof m.message === 'string' ? m.message.slice(0, MAX_MESSAGE_CHARS) : 'The runbook failed';
-  session.finish(failed(type, message), keep);
-}
-
-function failed(type: FailureType, message: string): RunEnding {
-  return { kind: 'failed', reason: { type, message, source: 'runbook' } };
+  session.fail(type, message, 'runbook', keep);
 }
 
 function isStream(value: unknown): value is StreamName {

@@ -3,7 +3,7 @@ import { applyHostMessage, sendToHost } from './host-messages';
 import { createJobHome } from './job-env';
 import type { NodeHost } from './node-host';
 import { RunSession, type RunContext } from './run-session';
-import type { RunEnding, RunLimits, RunOutcome, RunRequest } from './runner.types';
+import { failedOutcome, type RunEnding, type RunLimits, type RunOutcome, type RunRequest } from './runner.types';
 
 /** Room above the V8 heap limit for code, stacks and buffers before the resident-memory watch kills. */
 const RSS_HEADROOM_MB = 128;
@@ -25,7 +25,7 @@ export async function runNode(req: RunRequest, host: NodeHost, ctx: RunContext):
     home = host.jobs === 0 ? host.home : createJobHome(ctx.runAs);
   } catch (error) {
     const message = `Could not create the job's home directory: ${(error as Error).message}`;
-    return { outcome: { kind: 'failed', reason: { type: 'Crashed', message, source: 'system' }, records: 0 }, hostReusable: false };
+    return { outcome: failedOutcome('Crashed', message, 'system'), hostReusable: false };
   }
   host.jobs++;
   const endMark = `jobledger-end-of-job ${randomUUID()}`;

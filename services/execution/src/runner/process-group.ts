@@ -22,9 +22,7 @@ export function treeRssBytes(rootPid: number): number {
   const pending = [String(rootPid)];
   for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      // "pid (comm) state ppid pgrp ..." — comm may contain spaces, so split after the last ')'.
-      bytes += Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[21]) * PAGE_BYTES;
+      bytes += Number(statFields(pid)[21]) * PAGE_BYTES;
       for (const task of readdirSync(`/proc/${pid}/task`)) {
         pending.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').split(' ').filter(Boolean));
       }
@@ -53,9 +51,7 @@ export function groupHasOthers(pgid: number): boolean {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid === pgid || (!everyPid && pid < pgid)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
-      // "pid (comm) state ppid pgrp ..."
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3)[2]) === pgid) return true;
+      if (Number(statFields(name)[2]) === pgid) return true;
     } catch {
       // The process ended meanwhile.
     }
@@ -69,4 +65,13 @@ function lastPidHandedOut(): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * The fields of /proc/<pid>/stat after the command name, from `state` on ("pid (comm) state ppid pgrp …"):
+ * the name may hold spaces and parentheses, so the split is after the last ')'. Throws when the process is gone.
+ */
+function statFields(pid: string): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }

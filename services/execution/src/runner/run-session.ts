@@ -87,8 +87,8 @@ export class RunSession {
     this.resolveEnded();
   }
 
-  fail(type: FailureReason['type'], message: string, source: FailureReason['source'] = 'system'): void {
-    this.finish({ kind: 'failed', reason: { type, message, source } });
+  fail(type: FailureReason['type'], message: string, source: FailureReason['source'] = 'system', keep = false): void {
+    this.finish({ kind: 'failed', reason: { type, message, source } }, keep);
   }
 
   /** Counts produced output; false once the limit is exceeded (the run is then failing). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { HostPool } from './host-pool';
 import { runNode } from './node-run';
 import type { RunContext } from './run-session';
-import { DEFAULT_RUN_LIMITS, type FailureReason, type RunHooks, type RunOutcome, type RunRequest, type RunbookRunner, type RunnerOptions } from './runner.types';
+import { DEFAULT_RUN_LIMITS, failedOutcome, type RunHooks, type RunOutcome, type RunRequest, type RunbookRunner, type RunnerOptions } from './runner.types';
 import { runShell } from './shell-run';
 
 const DEFAULT_WARM_PROCESSES = 2;
@@ -36,7 +36,7 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
       case 'node': {
         const key = hostKey(req, limits.memoryMb);
         const host = await pool.take(limits.memoryMb, key);
-        if (!host) return failed('Crashed', 'The node runbook host could not start', 'system');
+        if (!host) return failedOutcome('Crashed', 'The node runbook host could not start', 'system');
         const { outcome, hostReusable } = await runNode(req, host, ctx);
         if (hostReusable) pool.release(host, key);
         return outcome;
@@ -44,7 +44,7 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
       case 'shell':
         return runShell(req, ctx);
       default:
-        return failed('InvalidRunbook', `Unknown runtime ${JSON.stringify(req.runtime as unknown)}; expected "node" or "shell"`, 'runbook');
+        return failedOutcome('InvalidRunbook', `Unknown runtime ${JSON.stringify(req.runtime as unknown)}; expected "node" or "shell"`, 'runbook');
     }
   }
 
@@ -68,8 +68,4 @@ export function createRunbookRunner(options: RunnerOptions = {}): RunbookRunner 
 /** Which jobs may share a host: those of one account, one runbook source and one memory limit. */
 function hostKey(req: RunRequest, memoryMb: number): string {
   return `${req.accountId}\n${memoryMb}\n${createHash('sha256').update(req.source).digest('base64')}`;
-}
-
-function failed(type: FailureReason['type'], message: string, source: FailureReason['source']): RunOutcome {
-  return { kind: 'failed', reason: { type, message, source }, records: 0 };
 }

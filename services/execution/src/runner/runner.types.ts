@@ -73,6 +73,11 @@ export type RunOutcome =
   | { kind: 'failed'; reason: FailureReason; records: number }
   | { kind: 'stopped'; records: number };
 
+/** A run that ended before its runbook produced anything (it could not start, or was refused). */
+export function failedOutcome(type: FailureType, message: string, source: FailureReason['source']): RunOutcome {
+  return { kind: 'failed', reason: { type, message, source }, records: 0 };
+}
+
 /** How a run ended, before the record count is known. */
 export type RunEnding =
   | { kind: 'completed'; result: unknown }

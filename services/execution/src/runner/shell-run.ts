@@ -5,7 +5,7 @@ import { CheckpointFifo } from './checkpoint-fifo';
 import { cleanEnv, createJobHome } from './job-env';
 import { signalGroup } from './process-group';
 import { RunSession, type RunContext } from './run-session';
-import type { RunEnding, RunOutcome, RunRequest } from './runner.types';
+import { failedOutcome, type RunEnding, type RunOutcome, type RunRequest } from './runner.types';
 
 const CHECKPOINT_POLL_MS = 10;
 
@@ -29,7 +29,7 @@ export async function runShell(req: RunRequest, ctx: RunContext): Promise<RunOut
     fifo?.close();
     await rm(home, { recursive: true, force: true });
     const message = `Could not start bash: ${(error as Error).message}`;
-    return { kind: 'failed', reason: { type: 'Crashed', message, source: 'system' }, records: 0 };
+    return failedOutcome('Crashed', message, 'system');
   }
   // Reported by the session; an unhandled 'error' event would crash the worker.
   for (const emitter of [child, child.stdout, child.stderr]) emitter?.on('error', () => undefined);

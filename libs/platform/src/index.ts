@@ -3,6 +3,7 @@ export type { LogLevel, PlatformConfig } from './config/platform-config';
 export { JsonLogger } from './logging/json-logger';
 export { createDataSource, migrationSchema, quoteIdent, runMigrations, schemaOf } from './db/data-source';
 export type { DatabaseSettings } from './db/data-source';
+export { jobKey } from './db/job-key';
 export { pgArray } from './db/pg-array';
 export { copyChunks, copyRows, copyText } from './db/copy-rows';
 export type { CopyValue } from './db/copy-rows';

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { JobState, JobStatus } from '@jobledger/domain';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
-import { copyRows, pgArray } from '@jobledger/platform';
+import { copyRows, jobKey, pgArray } from '@jobledger/platform';
 import type { CopyValue } from '@jobledger/platform';
 
 /** A job's read-model row as the projector keeps it while it applies a batch. */
@@ -158,11 +158,6 @@ export async function appliedBefore(
     else removed.add(jobKey(r.account_id as string, r.job_id as string));
   }
   return { applied, removed };
-}
-
-/** A map key for a job: the account's length keeps `("a", "bc")` apart from `("ab", "c")`. */
-export function jobKey(accountId: string, jobId: string): string {
-  return `${accountId.length}:${accountId}${jobId}`;
 }
 
 /**

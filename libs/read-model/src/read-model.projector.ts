@@ -4,9 +4,9 @@ import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent } from '@jobledger/domain';
 import { encodeEvent, evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
-import { claimEvents, pgArray } from '@jobledger/platform';
+import { claimEvents, jobKey, pgArray } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
-import { JobWrites, appliedBefore, forgetJob, jobKey, loadJobRows } from './job-timeline';
+import { JobWrites, appliedBefore, forgetJob, loadJobRows } from './job-timeline';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);

@@ -7,7 +7,7 @@ import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/do
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
 import type { OutboundMessage } from '@jobledger/kafka';
-import { PLATFORM_CONFIG, appendToOutbox, claimEvent, claimEvents, pgArray, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import { PLATFORM_CONFIG, appendToOutbox, claimEvent, claimEvents, jobKey, pgArray, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 
 export interface CommandSource {
@@ -257,10 +257,6 @@ function refusalToRecord(command: JobCommand, error: unknown, current: LoadedJob
   const request = refusableRequestOf(command);
   if (!request || !isRecordableRefusal(error) || !current.view) return null;
   return recordRefusal(request, error, command.data.at);
-}
-
-function jobKey(accountId: string, jobId: string): string {
-  return JSON.stringify([accountId, jobId]);
 }
 
 /** Where a forced remove has to wait for a running process to end. */

@@ -5,7 +5,7 @@ import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
 import { evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
-import { PLATFORM_CONFIG, claimEvents, pgArray, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvents, jobKey, pgArray, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
 
 const JOB_TYPES = new Set<string>(JOB_EVENT_TYPES);
@@ -75,5 +75,3 @@ interface ViewRow {
   view: JobView | null;
   state: JobState | null;
 }
-
-const jobKey = (accountId: string, jobId: string): string => `${accountId}\n${jobId}`;

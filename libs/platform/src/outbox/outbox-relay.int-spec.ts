@@ -50,7 +50,9 @@ describe('OutboxRelay against Postgres and Kafka', () => {
 
   it('publishes committed rows in order, never rolled-back ones, and empties the outbox', async () => {
     const schema = `"${schemaName}"`;
-    await dataSource.transaction((m) => appendToOutbox(m, schema, [1, 2, 3].map((n) => ({ topic, key: 'job-1', value: `committed-${n}` }))));
+    // Bytes that an array literal or bytea escaping could garble: quotes, backslashes, braces, commas, NUL, non-ASCII.
+    const tricky = 'committed-2 {"a\\b", \\x00} \u0000 é ☃';
+    await dataSource.transaction((m) => appendToOutbox(m, schema, ['committed-1', tricky, 'committed-3'].map((value) => ({ topic, key: 'job-1', value }))));
     await dataSource
       .transaction(async (m) => {
         await appendToOutbox(m, schema, [{ topic, key: 'job-1', value: 'rolled-back' }]);
@@ -75,8 +77,67 @@ describe('OutboxRelay against Postgres and Kafka', () => {
     await consumer.stop();
     await producer.disconnect();
 
-    expect(seen).toEqual(['committed-1', 'committed-2', 'committed-3']);
+    expect(seen).toEqual(['committed-1', tricky, 'committed-3']);
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)).toEqual([{ n: 0 }]);
+  }, 30_000);
+
+  it('keeps the rows of a send Kafka refused and publishes them, in order and once, with a later round', async () => {
+    const schema = `"${schemaName}"`;
+    const real = await bus.producer();
+    const sent: string[] = [];
+    let refusals = 2;
+    const producer = {
+      async send(messages: OutboundMessage[]) {
+        if (refusals-- > 0) throw new Error('KafkaJSNumberOfRetriesExceeded: broker away');
+        await real.send(messages);
+        sent.push(...messages.map((m) => String(m.value)));
+      },
+      disconnect: () => real.disconnect(),
+    };
+    // Three rounds' worth of rows (batches of 2), written by two transactions.
+    await dataSource.transaction((m) => appendToOutbox(m, schema, ['a', 'b', 'c'].map((value) => ({ topic, key: 'job-3', value }))));
+    await dataSource.transaction((m) => appendToOutbox(m, schema, ['d', 'e'].map((value) => ({ topic, key: 'job-3', value }))));
+    const relay = new OutboxRelay(dataSource, schema, async () => producer, new JsonLogger('test', 'error'), { pollMs: 20, batchSize: 2 });
+    relay.start();
+    try {
+      await eventuallyTrue(() => sent.length === 5, 10_000);
+    } finally {
+      await relay.stop();
+      await real.disconnect();
+    }
+    expect(refusals).toBeLessThan(0);
+    expect(sent).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)).toEqual([{ n: 0 }]);
+  }, 30_000);
+
+  it('publishes every row once and in order while two relays share the outbox', async () => {
+    const schema = `"${schemaName}"`;
+    const real = await bus.producer();
+    const sent: string[] = [];
+    const producer = {
+      async send(messages: OutboundMessage[]) {
+        await real.send(messages);
+        sent.push(...messages.map((m) => String(m.value)));
+      },
+      disconnect: () => real.disconnect(),
+    };
+    const relays = [1, 2].map(() => new OutboxRelay(dataSource, schema, async () => producer, new JsonLogger('test', 'error'), { pollMs: 5, batchSize: 3 }));
+    relays.forEach((r) => r.start());
+    const written: string[] = [];
+    try {
+      for (let t = 0; t < 20; t++) {
+        const values = [0, 1].map((i) => `row-${t * 2 + i}`);
+        await dataSource.transaction((m) => appendToOutbox(m, schema, values.map((value) => ({ topic, key: 'job-4', value }))));
+        written.push(...values);
+        relays[t % 2].kick();
+      }
+      await eventuallyTrue(() => sent.length >= written.length, 10_000);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+      await real.disconnect();
+    }
+    expect(sent).toEqual(written);
   }, 30_000);
 
   it('publishes rows whose kick came while a batch was being sent at once, not at the next poll', async () => {

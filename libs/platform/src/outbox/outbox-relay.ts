@@ -92,18 +92,26 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * One round of the relay in three round trips: the statement that takes the lock also takes the
+   * oldest rows, deleting them — for good only when the transaction commits, after Kafka acknowledged
+   * them; a failed send rolls the delete back and the rows stay for the next round.
+   */
   private async publishBatch(): Promise<number> {
     const producer = await this.producer();
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${this.quotedSchema}.outbox`]);
-      if (!locked) return 0;
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, topic, key, value, headers FROM ${this.quotedSchema}.outbox ORDER BY id LIMIT $1`,
-        [this.batchSize],
+        `WITH relay AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked),
+              taken AS (
+                DELETE FROM ${this.quotedSchema}.outbox WHERE id IN (
+                  SELECT id FROM ${this.quotedSchema}.outbox WHERE (SELECT locked FROM relay) ORDER BY id LIMIT $2
+                ) RETURNING id, topic, key, value, headers
+              )
+         SELECT id, topic, key, value, headers FROM taken ORDER BY id`,
+        [`${this.quotedSchema}.outbox`, this.batchSize],
       );
       if (rows.length === 0) return 0;
       await producer.send(rows.map(({ topic, key, value, headers }) => ({ topic, key, value, headers })));
-      await manager.query(`DELETE FROM ${this.quotedSchema}.outbox WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       return rows.length;
     });
   }

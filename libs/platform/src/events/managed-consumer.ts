@@ -76,10 +76,9 @@ export class ManagedConsumer {
       const commit = async (subset: Decoded<E>[], through: bigint) => {
         await target.dataSource.transaction(async (manager) => {
           // Locked, so two members briefly owning the partition during a rebalance never apply the same offsets twice.
-          const from = await positions.lock(manager, batch.topic, batch.partition);
+          const from = await positions.claim(manager, batch.topic, batch.partition, through);
           const fresh = subset.filter((e) => BigInt(e.message.offset) >= from);
           if (fresh.length > 0) await apply(manager, fresh);
-          await positions.advance(manager, batch.topic, batch.partition, through);
         });
         stored = through;
       };

@@ -33,13 +33,25 @@ export class ProjectionPositions implements PositionStore {
     return (row?.next as string | undefined) ?? null;
   }
 
-  /** Locks the partition's position for this transaction; the offset to apply from (0 when none). */
-  async lock(manager: EntityManager, topic: string, partition: number): Promise<bigint> {
+  /**
+   * Locks the partition's position for this transaction and moves it forward to `through` (never
+   * back), in one statement: the offset the caller applies from (0 when none was stored). What the
+   * caller then writes commits with the new position, or neither does.
+   */
+  async claim(manager: EntityManager, topic: string, partition: number, through: bigint): Promise<bigint> {
+    // `stored` is read (and its row locked) by the SELECT before `moved` runs: a data-modifying WITH runs after the query that does not read it.
     const [row] = await manager.query(
-      `SELECT next_offset::text AS next FROM ${this.quotedSchema}.projection_positions WHERE consumer = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-      [this.consumer, topic, partition],
+      `WITH stored AS MATERIALIZED (
+         SELECT next_offset FROM ${this.quotedSchema}.projection_positions WHERE consumer = $1 AND topic = $2 AND partition = $3 FOR UPDATE
+       ), moved AS (
+         INSERT INTO ${this.quotedSchema}.projection_positions (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
+         WHERE ${this.quotedSchema}.projection_positions.next_offset < EXCLUDED.next_offset
+       )
+       SELECT (SELECT next_offset::text FROM stored) AS next`,
+      [this.consumer, topic, partition, through.toString()],
     );
-    return row ? BigInt(row.next as string) : 0n;
+    return row.next === null ? 0n : BigInt(row.next as string);
   }
 
   /** Moves the position forward in the caller's transaction; never back. */

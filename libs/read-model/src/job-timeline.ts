@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { JobState, JobStatus } from '@jobledger/domain';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
-import { copyRows, jobKey, pgArray } from '@jobledger/platform';
-import type { CopyValue } from '@jobledger/platform';
+import { combineStatements, copyRows, jobKey, pgArray } from '@jobledger/platform';
+import type { CopyValue, SqlStatement } from '@jobledger/platform';
 
 /** A job's read-model row as the projector keeps it while it applies a batch. */
 export interface JobRow {
@@ -51,17 +51,20 @@ export class JobWrites {
     this.rows.set(jobKey(row.accountId, row.jobId), row);
   }
 
+  /** COPY for what `copyFrom` says, and everything else as one statement: one round trip for a live batch. */
   async flush(manager: EntityManager): Promise<void> {
     const s = this.schema;
+    const statements: SqlStatement[] = [];
     await this.insertNew(
       manager,
+      statements,
       'job_history',
       HISTORY_COLUMNS,
       this.history,
       `SELECT e, a, j, t, ty, st, ac::json, c, d::json
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)`,
     );
-    await this.insertNew(manager, 'status_entries', STATUS_ENTRY_COLUMNS, this.statusEntries, `SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`);
+    await this.insertNew(manager, statements, 'status_entries', STATUS_ENTRY_COLUMNS, this.statusEntries, `SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`);
     if (this.rows.size > 0) {
       const all = [...this.rows];
       const fresh = all.filter(([key]) => !this.stored.has(key));
@@ -69,18 +72,24 @@ export class JobWrites {
       const upserted = copied.length > 0 ? all.filter(([key]) => this.stored.has(key)) : all;
       if (copied.length > 0) await copyRows(manager, `${s}.jobs`, JOB_COLUMNS, copied.map(([, row]) => jobColumns(row)));
       if (upserted.length > 0) {
-        await manager.query(
-          `INSERT INTO ${s}.jobs (${JOB_COLUMNS.join(', ')})
+        statements.push({
+          sql: `INSERT INTO ${s}.jobs (${JOB_COLUMNS.join(', ')})
            SELECT a, i, v::json, st::json, s, r, m, c, n, h
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)
            ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status,
              last_modified_at = EXCLUDED.last_modified_at, event_count = EXCLUDED.event_count, log_sha256 = EXCLUDED.log_sha256`,
-          columnsOf(upserted.map(([, row]) => jobColumns(row)), JOB_COLUMNS.length),
-        );
+          params: columnsOf(upserted.map(([, row]) => jobColumns(row)), JOB_COLUMNS.length),
+        });
       }
       // Delivered on commit: wakes the requests waiting for these jobs (JobWaiter).
-      if (this.channel) await manager.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, [this.channel, pgArray(all.map(([, row]) => JSON.stringify([row.accountId, row.jobId])))]);
+      if (this.channel) {
+        statements.push({ sql: `SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, params: [this.channel, pgArray(all.map(([, row]) => JSON.stringify([row.accountId, row.jobId])))] });
+      }
       for (const [key] of all) this.stored.add(key);
+    }
+    if (statements.length > 0) {
+      const { sql, params } = combineStatements(statements);
+      await manager.query(sql, params);
     }
     this.history = [];
     this.statusEntries = [];
@@ -88,14 +97,14 @@ export class JobWrites {
   }
 
   /**
-   * Rows keyed by their event, none applied before: with COPY from `copyFrom` rows on, else with
-   * one statement (`select` reads them from one array literal per column) that skips any already there.
+   * Rows keyed by their event, none applied before: with COPY from `copyFrom` rows on, else as a
+   * statement for `statements` (`select` reads them from one array literal per column) that skips any already there.
    */
-  private async insertNew(manager: EntityManager, table: string, columns: string[], rows: CopyValue[][], select: string): Promise<void> {
+  private async insertNew(manager: EntityManager, statements: SqlStatement[], table: string, columns: string[], rows: CopyValue[][], select: string): Promise<void> {
     if (rows.length >= this.copyFrom) {
       await copyRows(manager, `${this.schema}.${table}`, columns, rows);
     } else if (rows.length > 0) {
-      await manager.query(`INSERT INTO ${this.schema}.${table} (${columns.join(', ')}) ${select} ON CONFLICT DO NOTHING`, columnsOf(rows, columns.length));
+      statements.push({ sql: `INSERT INTO ${this.schema}.${table} (${columns.join(', ')}) ${select} ON CONFLICT DO NOTHING`, params: columnsOf(rows, columns.length) });
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { OutboundMessage } from '@jobledger/kafka';
 import type { EntityManager } from 'typeorm';
 import { pgArray } from '../db/pg-array';
+import type { SqlStatement } from '../db/combined-statement';
 
 /** SQL for a service's outbox table; used by that service's migration. */
 export function createOutboxTableSql(quotedSchema: string): string {
@@ -20,14 +21,26 @@ export function createOutboxTableSql(quotedSchema: string): string {
  * publishes them to Kafka afterwards, in insertion order.
  */
 export async function appendToOutbox(manager: EntityManager, quotedSchema: string, messages: OutboundMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  const params: unknown[] = [];
-  const rows = messages.map((m, i) => {
-    params.push(m.topic, m.key, Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value), JSON.stringify(m.headers ?? {}));
-    const b = i * 4;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb)`;
-  });
-  await manager.query(`INSERT INTO ${quotedSchema}.outbox (topic, key, value, headers) VALUES ${rows.join(', ')}`, params);
+  const insert = outboxInsert(quotedSchema, messages);
+  if (insert) await manager.query(insert.sql, insert.params);
+}
+
+/**
+ * The statement appendToOutbox runs, to be combined with the state change's own (combineStatements);
+ * null for no messages. One text for any number of messages (arrays, in order), so it is prepared once.
+ */
+export function outboxInsert(quotedSchema: string, messages: readonly OutboundMessage[]): SqlStatement | null {
+  if (messages.length === 0) return null;
+  return {
+    sql: `INSERT INTO ${quotedSchema}.outbox (topic, key, value, headers)
+      SELECT t, k, v, h::jsonb FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[]) WITH ORDINALITY AS m(t, k, v, h, n) ORDER BY n`,
+    params: [
+      pgArray(messages.map((m) => m.topic)),
+      pgArray(messages.map((m) => m.key)),
+      messages.map((m) => (Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value))),
+      pgArray(messages.map((m) => JSON.stringify(m.headers ?? {}))),
+    ],
+  };
 }
 
 /** SQL for a consumer's inbox: the ids of the events it has applied. */

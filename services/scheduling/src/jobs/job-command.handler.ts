@@ -7,7 +7,8 @@ import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/do
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
 import type { OutboundMessage } from '@jobledger/kafka';
-import { PLATFORM_CONFIG, appendToOutbox, claimEvent, claimEvents, jobKey, pgArray, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvent, claimEvents, combineStatements, jobKey, outboxInsert, pgArray, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import type { SqlStatement } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 
 export interface CommandSource {
@@ -177,17 +178,21 @@ export class JobCommandHandler {
     return { row, outbound: envelopes.map((e) => toOutbound(e, topicNames(this.config.topicPrefix))), result: { state, view, events: envelopes, duplicate: false } };
   }
 
-  /** Upserts the rows (run_on, priority and submitted_at are set when a row is created) and appends the events to the outbox. */
+  /**
+   * Upserts the rows (run_on, priority and submitted_at are set when a row is created) and appends
+   * the events to the outbox: one statement, one round trip.
+   */
   private async write(manager: EntityManager, rows: JobRowWrite[], outbound: OutboundMessage[]): Promise<void> {
+    const statements: SqlStatement[] = [];
     if (rows.length > 0) {
-      await manager.query(
-        `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since, remove_when_final)
+      statements.push({
+        sql: `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since, remove_when_final)
          SELECT a, j, st, ro, p, sa, w, s::jsonb, v::jsonb, rs, rwf
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::boolean[])
            AS u(a, j, st, ro, p, sa, w, s, v, rs, rwf)
          ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view,
            running_since = EXCLUDED.running_since, remove_when_final = EXCLUDED.remove_when_final`,
-        [
+        params: [
           rows.map((r) => r.accountId),
           rows.map((r) => r.jobId),
           rows.map((r) => r.status),
@@ -200,9 +205,13 @@ export class JobCommandHandler {
           rows.map((r) => r.runningSince),
           rows.map((r) => String(r.removeWhenFinal)),
         ].map(pgArray),
-      );
+      });
     }
-    await appendToOutbox(manager, this.schema, outbound);
+    const events = outboxInsert(this.schema, outbound);
+    if (events) statements.push(events);
+    if (statements.length === 0) return;
+    const { sql, params } = combineStatements(statements);
+    await manager.query(sql, params);
   }
 
   /** The command decided on the job's state: its events, and the job with its pending forced remove. Throws the domain's refusal. */

@@ -47,6 +47,7 @@ export class PlatformModule {
       migrations: database.migrations,
       applicationName: `jobledger-${config.serviceName}`,
       poolSize: database.poolSize,
+      preparedStatements: config.preparedStatements,
     });
     const bus = createKafkajsEventBus({
       brokers: config.kafkaBrokers,

@@ -14,6 +14,7 @@ export function testPlatformConfig(serviceName: string, overrides: Partial<Platf
     adminKey: undefined,
     logLevel: 'error',
     migrationsRun: true,
+    preparedStatements: true,
     bodyLimitBytes: 1024 * 1024,
     ...overrides,
   };

@@ -18,6 +18,7 @@ describe('platform config', () => {
       schemaPrefix: 'jobledger_',
       logLevel: 'info',
       migrationsRun: true,
+      preparedStatements: true,
       adminKey: undefined,
     });
   });
@@ -31,6 +32,11 @@ describe('platform config', () => {
       const text = (error as ConfigError).message;
       for (const name of ['KAFKA_BROKERS', 'DATABASE_URL', 'PORT', 'LOG_LEVEL']) expect(text).toContain(name);
     }
+  });
+
+  it('turns prepared statements off for a pooler that drops them, and refuses a value that is not a boolean', () => {
+    expect(read({ ...base, JOBLEDGER_DB_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
+    expect(() => read({ ...base, JOBLEDGER_DB_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/JOBLEDGER_DB_PREPARED_STATEMENTS/);
   });
 
   it('refuses a schema prefix that is not a safe identifier', () => {

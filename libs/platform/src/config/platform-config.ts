@@ -15,6 +15,8 @@ export interface PlatformConfig {
   migrationsRun: boolean;
   /** Request body limit in bytes. @default 1 MiB */
   bodyLimitBytes: number;
+  /** Statements with parameters run as prepared statements. @default true (false behind a pooler that drops them) */
+  preparedStatements: boolean;
 }
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -102,5 +104,6 @@ export function readPlatformConfig(reader: EnvReader, serviceName: string, defau
     logLevel: reader.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
     migrationsRun: reader.bool('JOBLEDGER_MIGRATIONS_RUN', true),
     bodyLimitBytes: reader.int('JOBLEDGER_BODY_LIMIT_BYTES', 1024 * 1024, 1024),
+    preparedStatements: reader.bool('JOBLEDGER_DB_PREPARED_STATEMENTS', true),
   };
 }

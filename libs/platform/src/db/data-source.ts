@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { PreparingClient } from './prepared-statements';
 
 export interface DatabaseSettings {
   url: string;
@@ -9,6 +10,8 @@ export interface DatabaseSettings {
   applicationName: string;
   /** @default 10 */
   poolSize?: number;
+  /** Statements with parameters run prepared (PreparingClient). @default true */
+  preparedStatements?: boolean;
 }
 
 /** Migrations only, never `synchronize`: the schema is what the migrations say. */
@@ -23,7 +26,11 @@ export function createDataSource(settings: DatabaseSettings): DataSource {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: settings.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+    extra: {
+      max: settings.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+      ...(settings.preparedStatements === false ? {} : { Client: PreparingClient }),
+    },
   });
 }
 

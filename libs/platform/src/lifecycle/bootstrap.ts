@@ -43,6 +43,7 @@ export async function migrateAndExit(config: PlatformConfig, database: ServiceDa
     schema: serviceSchema(config),
     migrations: database.migrations,
     applicationName: `jobledger-${config.serviceName}-migrate`,
+    preparedStatements: config.preparedStatements,
   });
   try {
     await dataSource.initialize();

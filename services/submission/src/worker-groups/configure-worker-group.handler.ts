@@ -30,7 +30,7 @@ export class ConfigureWorkerGroupHandler {
   /** Creates or updates the group; the row and its WorkerGroupConfigured event commit together. */
   async handle(command: ConfigureWorkerGroup, context: EventContext): Promise<{ group: WorkerGroupConfiguredData; created: boolean }> {
     const result = await this.dataSource.transaction(async (manager) => {
-      const [existing] = await manager.query(`SELECT * FROM ${this.schema}.worker_groups WHERE name = $1 FOR UPDATE`, [command.name]);
+      const [existing] = await manager.query(`SELECT fair_share_seconds, rate_per_cpu_second, cancel_while_running FROM ${this.schema}.worker_groups WHERE name = $1 FOR UPDATE`, [command.name]);
       const group: WorkerGroupConfiguredData = {
         name: command.name,
         fairShareSeconds: command.fairShareSeconds ?? existing?.fair_share_seconds ?? WORKER_GROUP_DEFAULTS.fairShareSeconds,

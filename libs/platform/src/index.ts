@@ -5,7 +5,7 @@ export { createDataSource, migrationSchema, quoteIdent, runMigrations, schemaOf 
 export type { DatabaseSettings } from './db/data-source';
 export { jobKey } from './db/job-key';
 export { pgArray } from './db/pg-array';
-export { combineStatements } from './db/combined-statement';
+export { combineStatements, queryTogether } from './db/combined-statement';
 export type { SqlStatement } from './db/combined-statement';
 export { copyChunks, copyRows, copyText } from './db/copy-rows';
 export type { CopyValue } from './db/copy-rows';
@@ -23,7 +23,7 @@ export { PgApiKeyStore, generateApiKey, hashApiKey } from './auth/api-key-store'
 export type { ApiKeyStore } from './auth/api-key-store';
 export { ROLES, roleAllows } from './auth/principal';
 export type { Principal, Role } from './auth/principal';
-export { appendToOutbox, claimEvent, claimEvents, createInboxTableSql, createOutboxTableSql, outboxInsert } from './outbox/outbox';
+export { appendToOutbox, claimEvent, claimEvents, claimEventsStatement, createInboxTableSql, createOutboxTableSql, outboxInsert } from './outbox/outbox';
 export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxRelayOptions } from './outbox/outbox-relay';
 export { EVENT_BUS, PLATFORM_CONFIG, PlatformModule, apiKeysTable, serviceSchema } from './platform.module';

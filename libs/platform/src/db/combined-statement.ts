@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /** A statement and its parameters, numbered from $1. */
 export interface SqlStatement {
   sql: string;
@@ -5,6 +7,21 @@ export interface SqlStatement {
 }
 
 const PARAMETER = /\$(\d+)/g;
+
+/** The statements' texts with their parameters numbered one after another, and all the parameters. */
+function renumbered(statements: readonly SqlStatement[]): { texts: string[]; params: unknown[] } {
+  const params: unknown[] = [];
+  const texts = statements.map((statement) => {
+    const offset = params.length;
+    params.push(...statement.params);
+    return statement.sql.replace(PARAMETER, (_, n: string) => {
+      const index = Number(n);
+      if (index < 1 || index > statement.params.length) throw new Error(`combined statement: $${n} has no parameter in: ${statement.sql}`);
+      return `$${index + offset}`;
+    });
+  });
+  return { texts, params };
+}
 
 /**
  * Several statements sent as one, for one round trip instead of one each: all but the last become
@@ -19,16 +36,23 @@ const PARAMETER = /\$(\d+)/g;
 export function combineStatements(statements: readonly SqlStatement[]): SqlStatement {
   if (statements.length === 0) throw new Error('combineStatements needs at least one statement');
   if (statements.length === 1) return statements[0];
-  const params: unknown[] = [];
-  const renumbered = statements.map((statement) => {
-    const offset = params.length;
-    params.push(...statement.params);
-    return statement.sql.replace(PARAMETER, (_, n: string) => {
-      const index = Number(n);
-      if (index < 1 || index > statement.params.length) throw new Error(`combineStatements: $${n} has no parameter in: ${statement.sql}`);
-      return `$${index + offset}`;
-    });
-  });
-  const last = renumbered.pop() as string;
-  return { sql: `WITH ${renumbered.map((sql, i) => `w${i + 1} AS (${sql})`).join(', ')} ${last}`, params };
+  const { texts, params } = renumbered(statements);
+  const last = texts.pop() as string;
+  return { sql: `WITH ${texts.map((sql, i) => `w${i + 1} AS (${sql})`).join(', ')} ${last}`, params };
+}
+
+/**
+ * Statements that return rows, run as one (one round trip): each becomes a WITH query — a write
+ * with RETURNING, a read, `FOR UPDATE` included — and their rows come back per statement, in the
+ * order given. Rows come back as JSON would carry them (to_jsonb): jsonb columns as values,
+ * numbers as numbers, timestamps as ISO text. The rules of combineStatements hold.
+ */
+export async function queryTogether(manager: EntityManager, statements: readonly SqlStatement[]): Promise<Record<string, unknown>[][]> {
+  const { texts, params } = renumbered(statements);
+  const sql = `WITH ${texts.map((text, i) => `r${i} AS (${text})`).join(', ')}
+    ${texts.map((_, i) => `SELECT ${i} AS part, to_jsonb(r${i}) AS row FROM r${i}`).join(' UNION ALL ')}`;
+  const rows: { part: number; row: Record<string, unknown> }[] = await manager.query(sql, params);
+  const parts = statements.map((): Record<string, unknown>[] => []);
+  for (const { part, row } of rows) parts[part].push(row);
+  return parts;
 }

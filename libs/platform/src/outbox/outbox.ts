@@ -63,9 +63,15 @@ export async function claimEvent(manager: EntityManager, quotedSchema: string, e
  */
 export async function claimEvents(manager: EntityManager, quotedSchema: string, eventIds: readonly string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const rows: { id: string }[] = await manager.query(
-    `INSERT INTO ${quotedSchema}.inbox (event_id) SELECT DISTINCT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text AS id`,
-    [pgArray(eventIds)],
-  );
+  const { sql, params } = claimEventsStatement(quotedSchema, eventIds);
+  const rows: { id: string }[] = await manager.query(sql, params);
   return new Set(rows.map((r) => r.id));
+}
+
+/** The statement claimEvents runs (rows of `id`), to be run together with the batch's reads (queryTogether). */
+export function claimEventsStatement(quotedSchema: string, eventIds: readonly string[]): SqlStatement {
+  return {
+    sql: `INSERT INTO ${quotedSchema}.inbox (event_id) SELECT DISTINCT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text AS id`,
+    params: [pgArray(eventIds)],
+  };
 }

@@ -6,7 +6,8 @@ import { encodeEvent, evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
 import { claimEvents, jobKey, pgArray } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
-import { JobWrites, appliedBefore, forgetJob, loadJobRows } from './job-timeline';
+import { JobWrites, appliedBefore, forgetJob, loadJobRows, loadJobRowsAndApplied } from './job-timeline';
+import type { JobRow } from './job-timeline';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
@@ -100,15 +101,7 @@ export class ReadModelProjector {
     if (events.length === 0) return;
     const keys = events.map(({ envelope }) => jobKey(envelope.accountId, envelope.jobId as string));
     const jobs = new Map(events.map(({ envelope }, i) => [keys[i], [envelope.accountId, envelope.jobId as string] as [string, string]]));
-    const rows = await loadJobRows(manager, this.schema, [...jobs.values()]);
-    // A timeline row is written with its job's row and deleted with it: only a job with a row can
-    // have applied events, and only one without a row can have been removed.
-    const { applied, removed } = await appliedBefore(
-      manager,
-      this.schema,
-      events.filter((_, i) => rows.has(keys[i])).map((e) => e.envelope),
-      [...jobs].filter(([key]) => !rows.has(key)).map(([, job]) => job),
-    );
+    const { rows, applied, removed } = await this.loadBatch(manager, events, keys, jobs);
     const writes = new JobWrites(this.schema, this.channel, this.copyFrom, rows.keys());
     for (const [i, { envelope, message }] of events.entries()) {
       const key = keys[i];
@@ -139,6 +132,27 @@ export class ReadModelProjector {
       writes.record(envelope, next, before.status);
     }
     await writes.flush(manager);
+  }
+
+  /** The batch's job rows (locked), which of its events were applied before and which of its jobs were removed. */
+  private async loadBatch(
+    manager: EntityManager,
+    events: DecodedEvent[],
+    keys: string[],
+    jobs: Map<string, [string, string]>,
+  ): Promise<{ rows: Map<string, JobRow>; applied: Set<string>; removed: Set<string> }> {
+    // A live batch: one round trip.
+    if (events.length < this.copyFrom) return loadJobRowsAndApplied(manager, this.schema, events.map((e) => e.envelope), [...jobs.values()]);
+    const rows = await loadJobRows(manager, this.schema, [...jobs.values()]);
+    // A timeline row is written with its job's row and deleted with it: only a job with a row can
+    // have applied events, and only one without a row can have been removed.
+    const { applied, removed } = await appliedBefore(
+      manager,
+      this.schema,
+      events.filter((_, i) => rows.has(keys[i])).map((e) => e.envelope),
+      [...jobs].filter(([key]) => !rows.has(key)).map(([, job]) => job),
+    );
+    return { rows, applied, removed };
   }
 
   /** Output of jobs not removed (a tombstone keeps out output that arrives after the removal), one statement for the run. */

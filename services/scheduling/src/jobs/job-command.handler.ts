@@ -7,7 +7,7 @@ import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/do
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
 import type { OutboundMessage } from '@jobledger/kafka';
-import { PLATFORM_CONFIG, claimEvent, claimEvents, combineStatements, jobKey, outboxInsert, pgArray, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvent, claimEventsStatement, combineStatements, jobKey, outboxInsert, pgArray, queryTogether, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
 import type { SqlStatement } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 
@@ -91,8 +91,10 @@ export class JobCommandHandler {
   async runBatch(commands: readonly LoggedCommand[]): Promise<BatchOutcome[]> {
     if (commands.length === 0) return [];
     return this.dataSource.transaction(async (manager) => {
-      const jobs = await this.loadMany(manager, commands);
-      const claimed = await claimEvents(manager, this.schema, commands.map((c) => c.source.id));
+      // One round trip: lock the batch's jobs and claim its commands.
+      const [jobRows, claimedRows] = await queryTogether(manager, [this.lockMany(commands), claimEventsStatement(this.schema, commands.map((c) => c.source.id))]);
+      const jobs = loadedJobs(jobRows as unknown as JobRowRead[]);
+      const claimed = new Set(claimedRows.map((r) => r.id as string));
       const writes = new Map<string, JobRowWrite>();
       const outbox: OutboundMessage[] = [];
       const stageInBatch = (c: LoggedCommand, current: LoadedJob, events: JobEvent[]) => {
@@ -133,14 +135,17 @@ export class JobCommandHandler {
 
   /** The jobs' rows, locked for the transaction, in one statement. */
   private async loadMany(manager: EntityManager, jobs: readonly { accountId: string; jobId: string }[]): Promise<Map<string, LoadedJob>> {
-    const rows: { account_id: string; job_id: string; state: JobState; view: JobView; remove_when_final: boolean; running_since: string | null }[] = await manager.query(
-      `SELECT account_id, job_id, state, view, remove_when_final, running_since::text FROM ${this.schema}.jobs
+    const { sql, params } = this.lockMany(jobs);
+    return loadedJobs(await manager.query(sql, params));
+  }
+
+  /** The statement that reads the jobs' rows and locks them for the transaction. */
+  private lockMany(jobs: readonly { accountId: string; jobId: string }[]): SqlStatement {
+    return {
+      sql: `SELECT account_id, job_id, state, view, remove_when_final, running_since::text AS running_since FROM ${this.schema}.jobs
        WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) FOR UPDATE`,
-      [pgArray(jobs.map((j) => j.accountId)), pgArray(jobs.map((j) => j.jobId))],
-    );
-    return new Map(
-      rows.map((r) => [jobKey(r.account_id, r.job_id), { state: r.state, view: r.view, removeWhenFinal: r.remove_when_final, runningSince: r.running_since }]),
-    );
+      params: [pgArray(jobs.map((j) => j.accountId)), pgArray(jobs.map((j) => j.jobId))],
+    };
   }
 
   private async persist(
@@ -291,4 +296,17 @@ function decideWithRemoval(command: JobCommand, current: LoadedJob): { events: J
     events = [...events, ...decide({ type: 'RemoveJob', data: { force: true, at: command.data.at } }, after)];
   }
   return { events, removeWhenFinal };
+}
+
+interface JobRowRead {
+  account_id: string;
+  job_id: string;
+  state: JobState;
+  view: JobView;
+  remove_when_final: boolean;
+  running_since: string | null;
+}
+
+function loadedJobs(rows: JobRowRead[]): Map<string, LoadedJob> {
+  return new Map(rows.map((r) => [jobKey(r.account_id, r.job_id), { state: r.state, view: r.view, removeWhenFinal: r.remove_when_final, runningSince: r.running_since }]));
 }

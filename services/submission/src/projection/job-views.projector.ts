@@ -1,19 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
 import { evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
-import { PLATFORM_CONFIG, claimEvents, jobKey, pgArray, quoteIdent, serviceSchema } from '@jobledger/platform';
-import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEventsStatement, jobKey, pgArray, queryTogether, quoteIdent, serviceSchema } from '@jobledger/platform';
+import type { DecodedEvent, PlatformConfig, SqlStatement } from '@jobledger/platform';
 
 const JOB_TYPES = new Set<string>(JOB_EVENT_TYPES);
 
 /**
  * Keeps each submitted job's view current from job-events, so that resubmitting a client id
  * returns the job as it is now. Idempotent by event id (inbox); a batch is one transaction of
- * four statements whatever its size: claim its events, lock its jobs' rows, evolve them in
+ * two statements whatever its size: claim its events and lock its jobs' rows, evolve them in
  * memory in log order, write the changed ones back.
  */
 @Injectable()
@@ -31,11 +30,13 @@ export class JobViewsProjector {
     const envelopes = events.map((e) => e.envelope).filter((e) => e.jobId && JOB_TYPES.has(e.type));
     if (envelopes.length === 0) return;
     await this.dataSource.transaction(async (manager) => {
-      const claimed = await claimEvents(manager, this.schema, envelopes.map((e) => e.id));
+      // One round trip: claim the events and lock the rows of their jobs (in key order).
+      const [claimedRows, jobRows] = await queryTogether(manager, [claimEventsStatement(this.schema, envelopes.map((e) => e.id)), this.lockJobs(envelopes)]);
+      const claimed = new Set(claimedRows.map((r) => r.id as string));
       // Each event once: claimed now (not applied by an earlier delivery), and not twice in this batch.
       const fresh = envelopes.filter((e) => claimed.delete(e.id.toLowerCase()));
       if (fresh.length === 0) return;
-      const jobs = await this.lockJobs(manager, fresh);
+      const jobs = new Map((jobRows as unknown as ViewRow[]).map((row) => [jobKey(row.account_id, row.id), row]));
       const changed = new Set<ViewRow>();
       for (const envelope of fresh) {
         const row = jobs.get(jobKey(envelope.accountId, envelope.jobId as string));
@@ -55,17 +56,15 @@ export class JobViewsProjector {
     });
   }
 
-  /** The rows of the batch's jobs that this service took in, locked in key order. */
-  private async lockJobs(manager: EntityManager, envelopes: AnyEnvelope[]): Promise<Map<string, ViewRow>> {
-    const keys = new Map(envelopes.map((e) => [jobKey(e.accountId, e.jobId as string), [e.accountId, e.jobId as string]]));
-    const pairs = [...keys.values()];
-    const rows: ViewRow[] = await manager.query(
-      `SELECT account_id, id, view, state FROM ${this.schema}.jobs
+  /** The statement that locks the rows of the batch's jobs that this service took in, in key order. */
+  private lockJobs(envelopes: AnyEnvelope[]): SqlStatement {
+    const pairs = [...new Map(envelopes.map((e) => [jobKey(e.accountId, e.jobId as string), [e.accountId, e.jobId as string]])).values()];
+    return {
+      sql: `SELECT account_id, id, view, state FROM ${this.schema}.jobs
         WHERE (account_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
         ORDER BY account_id, id FOR UPDATE`,
-      [pgArray(pairs.map(([account]) => account)), pgArray(pairs.map(([, id]) => id))],
-    );
-    return new Map(rows.map((row) => [jobKey(row.account_id, row.id), row]));
+      params: [pgArray(pairs.map(([account]) => account)), pgArray(pairs.map(([, id]) => id))],
+    };
   }
 }
 

@@ -38,6 +38,9 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     expect(jobledger.jobsPerSec).toBeCloseTo(24 / (jobledger.wallMs / 1000), 0);
     // At least Submitted, Assigned, Started and Completed per job on job-events, and the workers' reports on job-commands.
     expect(jobledger.kafkaMessagesByTopic['job-events']).toBeGreaterThanOrEqual(24 * 4);
+    // Each job commits at least its submission and its four decided events; far more would be a miscount.
+    expect(jobledger.postgresCommitsPerJob).toBeGreaterThan(5);
+    expect(jobledger.postgresCommitsPerJob).toBeLessThan(60);
     expect(jobledger.kafkaMessagesByTopic['job-commands']).toBeGreaterThanOrEqual(24 * 2);
     // Where the cores went: every service, the worker, the broker, and the rest of the machine.
     const cpu = jobledger.cpu.msPerJob;

@@ -103,6 +103,7 @@ export function renderResults(r: BenchResults): string {
     for (const [stage, p] of Object.entries(j.stagesMs)) rows.push([`  stage ${stage}`, '', ...ms(p)]);
     if (j.arrivalLagMs) rows.push(['  arrival lag behind schedule', '', ...ms(j.arrivalLagMs)]);
     rows.push([`  its Kafka messages (${j.kafkaMessages}, mean ${j.kafkaMeanMessageBytes} B)`, `${round(j.kafkaMessages / (j.wallMs / 1000))} msgs/s`, '', '']);
+    rows.push([`  Postgres transactions per job`, `${j.postgresCommitsPerJob}`, '', '']);
   }
   const b = r.bullmq;
   if (b) {

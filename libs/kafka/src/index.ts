@@ -1,4 +1,5 @@
 export type {
+  BatchGroupHandler,
   BatchHandler,
   ConsumeOptions,
   EventBus,

@@ -65,3 +65,72 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_0
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+describe('kafkajs consumer, grouped delivery', () => {
+  const topic = `test.${randomUUID()}.grouped`;
+  const kafka = new Kafka({ brokers, clientId: 'kafka-grouped-spec', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+    const producer = kafka.producer();
+    await producer.connect();
+    // Five messages on each of four partitions, there before any consumer starts.
+    await producer.send({ topic, messages: [0, 1, 2, 3].flatMap((partition) => [0, 1, 2, 3, 4].map((n) => ({ partition, value: `p${partition}-m${n}` }))) });
+    await producer.disconnect();
+  });
+
+  afterAll(async () => {
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  });
+
+  type Group = { partition: number; values: string[] }[];
+
+  async function consume(groupId: string, handle: (group: Group) => Promise<void>, until: (seen: number) => boolean): Promise<void> {
+    const consumer = new KafkajsConsumer(kafka.consumer({ groupId, maxWaitTimeInMs: 50 }), groupId, quiet);
+    let seen = 0;
+    await consumer.startGrouped({ topics: [topic], fromBeginning: true }, async (batches) => {
+      const group = batches.map((b) => ({ partition: b.partition, values: b.messages.map((m) => String(m.value)) }));
+      await handle(group);
+      seen += group.reduce((n, b) => n + b.values.length, 0);
+    });
+    try {
+      await waitFor(() => until(seen), 20_000);
+    } finally {
+      await consumer.stop();
+    }
+  }
+
+  it('hands the partitions of one fetch over together, each in offset order, and commits them', async () => {
+    const groupId = `test-${randomUUID()}`;
+    const groups: Group[] = [];
+    await consume(groupId, async (group) => void groups.push(group), (seen) => seen >= 20);
+    // The log was there before the start: the first fetch brought every partition, handed over at once.
+    expect(groups[0].map((b) => b.partition).sort()).toEqual([0, 1, 2, 3]);
+    for (const group of groups) expect(new Set(group.map((b) => b.partition)).size).toBe(group.length); // a partition at most once a group
+    const byPartition = new Map<number, string[]>();
+    for (const { partition, values } of groups.flat()) byPartition.set(partition, [...(byPartition.get(partition) ?? []), ...values]);
+    for (const partition of [0, 1, 2, 3]) expect(byPartition.get(partition)).toEqual([0, 1, 2, 3, 4].map((n) => `p${partition}-m${n}`));
+    const offsets = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions;
+    expect(offsets.map((p) => p.offset)).toEqual(['5', '5', '5', '5']);
+  }, 60_000);
+
+  it('delivers the whole group again while the handler rejects, and nothing of it is lost', async () => {
+    const groupId = `test-${randomUUID()}`;
+    const calls: Group[] = [];
+    let failures = 2;
+    await consume(
+      groupId,
+      async (group) => {
+        calls.push(group);
+        if (failures-- > 0) throw new Error('the database is away');
+      },
+      (seen) => seen >= 20,
+    );
+    expect(calls[1]).toEqual(calls[0]);
+    expect(calls[2]).toEqual(calls[0]);
+    expect(calls.slice(2).flat().reduce((n, b) => n + b.values.length, 0)).toBe(20);
+  }, 60_000);
+});

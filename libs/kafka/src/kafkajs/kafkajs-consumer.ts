@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type { BatchHandler, ConsumeOptions, EventConsumer, InboundMessage, PositionStore } from '../port/event-bus.port';
+import type { BatchGroupHandler, BatchHandler, ConsumeOptions, EventConsumer, InboundBatch, InboundMessage, PositionStore } from '../port/event-bus.port';
 import type { LogSink } from './kafkajs-logger';
 
 const MAX_BACKOFF_MS = 5_000;
@@ -12,6 +12,16 @@ const MAX_BACKOFF_MS = 5_000;
  */
 export const COMMIT_INTERVAL_MS = 1_000;
 const STOP_COMMIT_WAIT_MS = 2_000;
+/** How many partitions' batches of one fetch a grouped consumer hands over together, at most. */
+export const GROUP_PARTITIONS = 64;
+
+/** A batch waiting for the rest of its fetch, to be handed over with them. */
+interface Gathered {
+  payload: EachBatchPayload;
+  messages: KafkaMessage[];
+  done: () => void;
+  failed: (error: Error) => void;
+}
 
 interface Position {
   next: bigint | null;
@@ -35,6 +45,30 @@ export class KafkajsConsumer implements EventConsumer {
   ) {}
 
   async start(options: ConsumeOptions, handler: BatchHandler): Promise<void> {
+    await this.begin(options, 1, (payload, messages) => this.deliver(payload, messages, handler));
+  }
+
+  async startGrouped(options: ConsumeOptions, handler: BatchGroupHandler): Promise<void> {
+    // kafkajs hands each partition's batch of a fetch to a worker of its own, all in the same turn
+    // of the event loop, and fetches again once all are done: what arrives before the next turn is a group.
+    let gathered: Gathered[] = [];
+    await this.begin(options, GROUP_PARTITIONS, (payload, messages) => {
+      return new Promise<void>((done, failed) => {
+        gathered.push({ payload, messages, done, failed });
+        if (gathered.length > 1) return;
+        setImmediate(() => {
+          const group = gathered;
+          gathered = [];
+          this.deliverGroup(group, handler).then(
+            () => group.forEach((g) => g.done()),
+            (error: Error) => group.forEach((g) => g.failed(error)),
+          );
+        });
+      });
+    });
+  }
+
+  private async begin(options: ConsumeOptions, partitionsConsumedConcurrently: number, deliver: (payload: EachBatchPayload, messages: KafkaMessage[]) => Promise<void>): Promise<void> {
     const store = options.positions;
     // Another member may have moved a partition on while it was not ours: move to the store's position after each join.
     if (store) {
@@ -50,9 +84,10 @@ export class KafkajsConsumer implements EventConsumer {
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: false,
+      partitionsConsumedConcurrently,
       eachBatch: async (payload) => {
         const messages = store ? await this.alignToStore(payload, store) : payload.batch.messages;
-        if (messages) await this.deliver(payload, messages, handler);
+        if (messages && payload.batch.messages.length > 0) await deliver(payload, messages);
       },
     });
   }
@@ -128,35 +163,53 @@ export class KafkajsConsumer implements EventConsumer {
 
   /** Redelivers the same batch until the handler succeeds or this consumer loses the partition. */
   private async deliver(payload: EachBatchPayload, batchMessages: KafkaMessage[], handler: BatchHandler): Promise<void> {
-    const { batch } = payload;
-    if (batch.messages.length === 0) return;
-    const messages = batchMessages.map((m) => toInbound(batch.topic, batch.partition, m));
-    // Messages all trimmed away (already applied): only the offsets move on.
-    for (let attempt = 1; messages.length > 0; attempt++) {
-      if (this.stopping || !payload.isRunning() || payload.isStale()) return;
+    await this.deliverGroup([{ payload, messages: batchMessages }], ([batch]) => handler(batch));
+  }
+
+  /**
+   * Redelivers the group until the handler succeeds, each time without the batches of partitions
+   * this consumer lost meanwhile; then moves each delivered partition on. A batch whose messages were
+   * all trimmed away (applied before) is not handed over; only its offsets move on.
+   */
+  private async deliverGroup(group: readonly Pick<Gathered, 'payload' | 'messages'>[], handler: BatchGroupHandler): Promise<void> {
+    const batches = new Map(
+      group.map(({ payload, messages }) => {
+        const { batch } = payload;
+        const inbound: InboundBatch = { topic: batch.topic, partition: batch.partition, messages: messages.map((m) => toInbound(batch.topic, batch.partition, m)), heartbeat: payload.heartbeat };
+        return [payload, inbound] as const;
+      }),
+    );
+    const owned = () => [...batches.keys()].filter((payload) => !this.stopping && payload.isRunning() && !payload.isStale());
+    let delivered = owned();
+    for (let attempt = 1; ; attempt++) {
+      delivered = owned();
+      const handed = delivered.map((payload) => batches.get(payload) as InboundBatch).filter((b) => b.messages.length > 0);
+      if (handed.length === 0) break;
       try {
-        await handler({ topic: batch.topic, partition: batch.partition, messages, heartbeat: payload.heartbeat });
+        await handler(handed);
         break;
       } catch (error) {
         const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(attempt, 10));
         this.log('error', 'batch handler failed; redelivering the same batch', {
           groupId: this.groupId,
-          topic: batch.topic,
-          partition: batch.partition,
-          firstOffset: batch.firstOffset(),
+          batches: handed.map((b) => ({ topic: b.topic, partition: b.partition, firstOffset: b.messages[0].offset })),
           attempt,
           retryInMs: delay,
           error: (error as Error).message,
         });
         await sleep(delay);
-        await payload.heartbeat().catch(() => undefined);
+        await Promise.all(handed.map((b) => b.heartbeat().catch(() => undefined)));
       }
     }
-    const last = batch.lastOffset();
-    const position = this.positions.get(`${batch.topic}:${batch.partition}`);
-    if (position) position.next = BigInt(last) + 1n;
-    payload.resolveOffset(last);
-    this.uncommitted.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+    for (const payload of delivered) {
+      if (this.stopping || !payload.isRunning() || payload.isStale()) continue;
+      const { batch } = payload;
+      const last = batch.lastOffset();
+      const position = this.positions.get(`${batch.topic}:${batch.partition}`);
+      if (position) position.next = BigInt(last) + 1n;
+      payload.resolveOffset(last);
+      this.uncommitted.set(`${batch.topic}:${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+    }
     await this.commitSoon();
   }
 }

@@ -42,6 +42,9 @@ export interface InboundBatch {
 
 export type BatchHandler = (batch: InboundBatch) => Promise<void>;
 
+/** The batches one fetch brought, at most one per partition, each in offset order. */
+export type BatchGroupHandler = (batches: InboundBatch[]) => Promise<void>;
+
 /**
  * Where a consumer's position is kept when it is not Kafka's committed offsets — typically a
  * projection's own table, written in the same transaction as the projection.
@@ -74,6 +77,12 @@ export interface ConsumeOptions {
  */
 export interface EventConsumer {
   start(options: ConsumeOptions, handler: BatchHandler): Promise<void>;
+  /**
+   * As `start`, but the batches of several partitions that arrive together are handed over in one
+   * call — one transaction for what would be several — and delivered again together while the
+   * handler rejects. The contract of `start` holds for each batch in the group.
+   */
+  startGrouped(options: ConsumeOptions, handler: BatchGroupHandler): Promise<void>;
   stop(): Promise<void>;
 }
 

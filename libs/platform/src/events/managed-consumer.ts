@@ -55,40 +55,68 @@ export class ManagedConsumer {
 
   private readonly countDeadLetter: (labels: Record<string, string>) => void;
 
-  /** Starts once Kafka and Postgres answer; `group` is prefixed like the topics, so tests stay apart. */
+  /**
+   * Starts once Kafka and Postgres answer; `group` is prefixed like the topics, so tests stay apart.
+   * The handler gets the events of the batches one fetch brought, several partitions' at once, each
+   * partition's in log order.
+   */
   startWhenReady<E = AnyEnvelope>(group: string, topics: string[], handler: DecodedBatchHandler<E>, settings: ConsumeSettings<E> = {}): void {
     const groupId = `${this.config.topicPrefix}${group}`;
-    this.run(groupId, topics, settings, undefined, (_batch, events) => this.handle(groupId, events, handler));
+    this.run(groupId, topics, settings, undefined, (batches) => this.handle(groupId, batches.flatMap((b) => b.events), handler));
   }
 
   /**
-   * Like `startWhenReady`, for a projection: each batch is applied in one transaction that also
-   * stores the batch's position in the projection's schema, and the consumer resumes from that
-   * stored position — exactly once, whatever Kafka has committed. An empty schema is rebuilt
-   * from the beginning of the log.
+   * Like `startWhenReady`, for a projection: the batches of a fetch are applied in one transaction
+   * that also stores their partitions' positions in the projection's schema, and the consumer resumes
+   * from those stored positions — exactly once, whatever Kafka has committed. An empty schema is
+   * rebuilt from the beginning of the log. A group that fails for a reason no retry can fix is
+   * applied batch by batch, and the event that still fails goes to the dead-letter topic.
    */
   startProjectionWhenReady<E = AnyEnvelope>(group: string, topics: string[], target: ProjectionTarget, apply: ProjectionHandler<E>, settings: ConsumeSettings<E> = {}): void {
     const groupId = `${this.config.topicPrefix}${group}`;
     const positions = new ProjectionPositions(target.dataSource, target.schema, group);
-    this.run(groupId, topics, settings, positions, async (batch, events) => {
-      const end = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
-      let stored = -1n;
-      const commit = async (subset: Decoded<E>[], through: bigint) => {
+    this.run(groupId, topics, settings, positions, async (batches) => {
+      const claims = batches.map(({ batch }) => ({ topic: batch.topic, partition: batch.partition, through: endOf(batch) }));
+      try {
         await target.dataSource.transaction(async (manager) => {
-          // Locked, so two members briefly owning the partition during a rebalance never apply the same offsets twice.
-          const from = await positions.claim(manager, batch.topic, batch.partition, through);
-          const fresh = subset.filter((e) => BigInt(e.message.offset) >= from);
+          // Locked, so two members briefly owning a partition during a rebalance never apply the same offsets twice.
+          const froms = await positions.claimMany(manager, claims);
+          const fresh = batches.flatMap(({ events }, i) => events.filter((e) => BigInt(e.message.offset) >= froms[i]));
           if (fresh.length > 0) await apply(manager, fresh);
         });
-        stored = through;
-      };
-      // The whole batch stores the batch's end; one event of the one-by-one retry stores its own.
-      await this.handle(groupId, events, (subset) =>
-        commit(subset, subset.length === events.length ? end : BigInt(subset[subset.length - 1].message.offset) + 1n),
-      );
-      // Dead letters at the end of the batch: their position is stored too, so a restart does not send them again.
-      if (stored !== end) await commit([], end);
+        return;
+      } catch (error) {
+        if (isTransient(error)) throw error;
+      }
+      for (const { batch, events } of batches) await this.applyBatch(groupId, positions, target, apply, batch, events);
     });
+  }
+
+  /** One batch of a projection, whole or else event by event (the one that still fails is dead-lettered), with its position. */
+  private async applyBatch<E>(
+    groupId: string,
+    positions: ProjectionPositions,
+    target: ProjectionTarget,
+    apply: ProjectionHandler<E>,
+    batch: InboundBatch,
+    events: Decoded<E>[],
+  ): Promise<void> {
+    const end = endOf(batch);
+    let stored = -1n;
+    const commit = async (subset: Decoded<E>[], through: bigint) => {
+      await target.dataSource.transaction(async (manager) => {
+        const from = await positions.claim(manager, batch.topic, batch.partition, through);
+        const fresh = subset.filter((e) => BigInt(e.message.offset) >= from);
+        if (fresh.length > 0) await apply(manager, fresh);
+      });
+      stored = through;
+    };
+    // The whole batch stores the batch's end; one event of the one-by-one retry stores its own.
+    await this.handle(groupId, events, (subset) =>
+      commit(subset, subset.length === events.length ? end : BigInt(subset[subset.length - 1].message.offset) + 1n),
+    );
+    // Dead letters at the end of the batch: their position is stored too, so a restart does not send them again.
+    if (stored !== end) await commit([], end);
   }
 
   private run<E>(
@@ -96,22 +124,26 @@ export class ManagedConsumer {
     topics: string[],
     settings: ConsumeSettings<E>,
     positions: ProjectionPositions | undefined,
-    handle: (batch: InboundBatch, events: Decoded<E>[]) => Promise<void>,
+    handle: (batches: { batch: InboundBatch; events: Decoded<E>[] }[]) => Promise<void>,
   ): void {
     const decode = settings.decode ?? (decodeEvent as unknown as (bytes: Buffer | null) => E);
     void this.infra.whenReady().then(async () => {
       this.consumer = this.bus.consumer(groupId);
-      await this.consumer.start({ topics, fromBeginning: settings.fromBeginning ?? true, positions }, async (batch) => {
-        const events: Decoded<E>[] = [];
-        for (const message of batch.messages) {
-          try {
-            events.push({ envelope: decode(message.value), message });
-          } catch (error) {
-            if (!(error instanceof InvalidEventError)) throw error;
-            await this.deadLetter(groupId, message, error);
+      await this.consumer.startGrouped({ topics, fromBeginning: settings.fromBeginning ?? true, positions }, async (batches) => {
+        const decoded: { batch: InboundBatch; events: Decoded<E>[] }[] = [];
+        for (const batch of batches) {
+          const events: Decoded<E>[] = [];
+          for (const message of batch.messages) {
+            try {
+              events.push({ envelope: decode(message.value), message });
+            } catch (error) {
+              if (!(error instanceof InvalidEventError)) throw error;
+              await this.deadLetter(groupId, message, error);
+            }
           }
+          decoded.push({ batch, events });
         }
-        await handle(batch, events);
+        await handle(decoded);
       });
       this.logger.info('consuming', { groupId, topics });
     });
@@ -160,6 +192,11 @@ export class ManagedConsumer {
     await producer.send([{ topic: topicNames(this.config.topicPrefix).deadLetter, key: message.key ?? 'unknown', value: JSON.stringify(record) }]);
     this.countDeadLetter({ group: groupId, reason: error.reason });
   }
+}
+
+/** The offset after the batch's last message: where its partition's position moves to. */
+function endOf(batch: InboundBatch): bigint {
+  return BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
 }
 
 /** Postgres connection, resource and shutdown classes, network errors and broker errors pass with time. */

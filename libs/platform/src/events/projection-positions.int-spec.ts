@@ -48,6 +48,22 @@ describe('ProjectionPositions against Postgres', () => {
     expect(await dataSource.transaction((m) => new ProjectionPositions(dataSource, schema, 'others').claim(m, 'events', 0, 2n))).toBe(0n);
   });
 
+  it('claims several partitions in one statement, each from its own stored position, answering in the order asked', async () => {
+    const positions = new ProjectionPositions(dataSource, schema, 'many');
+    await dataSource.transaction((m) => positions.claim(m, 'events', 2, 7n));
+    const froms = await dataSource.transaction((m) =>
+      positions.claimMany(m, [
+        { topic: 'output', partition: 0, through: 3n },
+        { topic: 'events', partition: 2, through: 9n },
+        { topic: 'events', partition: 0, through: 4n },
+      ]),
+    );
+    expect(froms).toEqual([0n, 7n, 0n]);
+    expect(await positions.nextOffset('events', 2)).toBe('9');
+    expect(await positions.nextOffset('output', 0)).toBe('3');
+    expect(await positions.nextOffset('events', 0)).toBe('4');
+  });
+
   it('stores nothing when the claiming transaction rolls back', async () => {
     const positions = new ProjectionPositions(dataSource, schema, 'rollback');
     await dataSource.transaction((m) => positions.claim(m, 'events', 0, 4n));

@@ -1,5 +1,6 @@
 import type { PositionStore } from '@jobledger/kafka';
 import type { DataSource, EntityManager } from 'typeorm';
+import { pgArray } from '../db/pg-array';
 
 /** SQL for the table where a service's projections keep their consumer positions. */
 export function createProjectionPositionsTableSql(quotedSchema: string): string {
@@ -39,19 +40,30 @@ export class ProjectionPositions implements PositionStore {
    * caller then writes commits with the new position, or neither does.
    */
   async claim(manager: EntityManager, topic: string, partition: number, through: bigint): Promise<bigint> {
-    // `stored` is read (and its row locked) by the SELECT before `moved` runs: a data-modifying WITH runs after the query that does not read it.
-    const [row] = await manager.query(
-      `WITH stored AS MATERIALIZED (
-         SELECT next_offset FROM ${this.quotedSchema}.projection_positions WHERE consumer = $1 AND topic = $2 AND partition = $3 FOR UPDATE
+    const [from] = await this.claimMany(manager, [{ topic, partition, through }]);
+    return from;
+  }
+
+  /** `claim` for several partitions (each at most once) in one statement; the offsets to apply from, in the order given. */
+  async claimMany(manager: EntityManager, claims: readonly { topic: string; partition: number; through: bigint }[]): Promise<bigint[]> {
+    const p = `${this.quotedSchema}.projection_positions`;
+    // `stored` is read (its rows locked, in key order) by the SELECT before `moved` runs: a data-modifying WITH runs after the query that does not read it.
+    const rows: { next: string | null }[] = await manager.query(
+      `WITH wanted AS (
+         SELECT * FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS w(topic, partition, through, n)
+       ), stored AS MATERIALIZED (
+         SELECT topic, partition, next_offset FROM ${p}
+          WHERE consumer = $1 AND (topic, partition) IN (SELECT topic, partition FROM wanted)
+          ORDER BY topic, partition FOR UPDATE
        ), moved AS (
-         INSERT INTO ${this.quotedSchema}.projection_positions (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+         INSERT INTO ${p} (consumer, topic, partition, next_offset) SELECT $1, topic, partition, through FROM wanted
          ON CONFLICT (consumer, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
-         WHERE ${this.quotedSchema}.projection_positions.next_offset < EXCLUDED.next_offset
+         WHERE ${p}.next_offset < EXCLUDED.next_offset
        )
-       SELECT (SELECT next_offset::text FROM stored) AS next`,
-      [this.consumer, topic, partition, through.toString()],
+       SELECT (SELECT s.next_offset::text FROM stored s WHERE s.topic = w.topic AND s.partition = w.partition) AS next FROM wanted w ORDER BY w.n`,
+      [this.consumer, pgArray(claims.map((c) => c.topic)), pgArray(claims.map((c) => c.partition)), pgArray(claims.map((c) => c.through.toString()))],
     );
-    return row.next === null ? 0n : BigInt(row.next as string);
+    return rows.map((row) => (row.next === null ? 0n : BigInt(row.next)));
   }
 
   /** Moves the position forward in the caller's transaction; never back. */

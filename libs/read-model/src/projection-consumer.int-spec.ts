@@ -74,4 +74,25 @@ describe('the read model’s consumer, positions stored with the projection', ()
     await eventually(completed, (n) => n === 20, 20_000);
     await c.stop();
   }, 60_000);
+
+  it('applies the rest of a fetch when one event cannot be projected, and dead-letters only that one', async () => {
+    const lifecycles = Array.from({ length: 6 }, (_, i) => jobLifecycle(`job-poisoned-${i}`, 'Completed'));
+    const poisoned = lifecycles[2][1];
+    const before = (await positions()).reduce((sum, p) => sum + Number(p.offset), 0);
+    const deadLetters = async () => (await kafka.bus.reader().endOffsets([kafka.topics.deadLetter])).reduce((sum, p) => sum + Number(p.offset), 0);
+    const deadBefore = await deadLetters();
+    // All there before the consumer starts: the first fetch brings both partitions, handed over as one group.
+    await publish(kafka.bus, kafka.topics.jobEvents, lifecycles.flat());
+    const d = startLiveProjection(config, kafka.bus, (e) => e.envelope.id === poisoned.id);
+    const total = async () => (await positions()).reduce((sum, p) => sum + Number(p.offset), 0);
+    await eventually(total, (n) => n === before + 24, 20_000);
+    await d.stop();
+    const applied = d.applied.flat().map((e) => e.envelope.id);
+    expect(applied).not.toContain(poisoned.id);
+    expect(new Set(applied)).toEqual(new Set(lifecycles.flat().filter((e) => e.id !== poisoned.id).map((e) => e.id)));
+    expect(applied).toHaveLength(23); // each once: the failed group's transaction left nothing behind
+    const history: { n: number }[] = await db.dataSource.query(`SELECT count(*)::int AS n FROM ${schema}.job_history WHERE job_id LIKE 'job-poisoned-%'`);
+    expect(history).toEqual([{ n: 23 }]);
+    expect(await deadLetters()).toBe(deadBefore + 1);
+  }, 60_000);
 });

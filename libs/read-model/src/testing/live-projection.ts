@@ -11,8 +11,11 @@ export interface LiveProjection {
   stop(): Promise<void>;
 }
 
-/** The query service's projection consumer, as the service runs it, without the HTTP side. */
-export function startLiveProjection(config: PlatformConfig, bus: EventBus): LiveProjection {
+/**
+ * The query service's projection consumer, as the service runs it, without the HTTP side.
+ * `failOn`: the projection throws (a bug, not a passing outage) when handed such an event.
+ */
+export function startLiveProjection(config: PlatformConfig, bus: EventBus, failOn?: (event: DecodedEvent) => boolean): LiveProjection {
   const logger = new JsonLogger('read-model-test', 'error');
   const dataSource = createDataSource({ url: config.databaseUrl, schema: serviceSchema(config), migrations: READ_MODEL_MIGRATIONS, applicationName: 'jobledger-int-test', poolSize: 4 });
   const infra = new Infrastructure(config, dataSource, bus, logger);
@@ -22,6 +25,8 @@ export function startLiveProjection(config: PlatformConfig, bus: EventBus): Live
   const applied: DecodedEvent[][] = [];
   infra.onApplicationBootstrap();
   consumer.startProjectionWhenReady(READ_MODEL_CONSUMER, readModelTopics(config.topicPrefix), { dataSource, schema: projector.schema }, async (manager, events) => {
+    const poison = failOn && events.find(failOn);
+    if (poison) throw new Error(`cannot project event ${poison.envelope.id}`);
     await projector.apply(manager, events);
     applied.push(events);
   });

@@ -199,8 +199,11 @@ function endOf(batch: InboundBatch): bigint {
   return BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
 }
 
-/** Postgres connection, resource and shutdown classes, network errors and broker errors pass with time. */
-const TRANSIENT_SQLSTATE = /^(08|53|57P|58)/;
+/**
+ * Postgres connection, transaction rollback (a deadlock, a serialization failure: the same work
+ * succeeds when tried again), resource and shutdown classes, network errors and broker errors pass with time.
+ */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57P|58)/;
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function isTransient(error: unknown): boolean {

@@ -7,6 +7,8 @@ describe('isTransient', () => {
     ['too many connections', Object.assign(new Error('sorry, too many clients already'), { code: '53300' })],
     ['a lost pool connection', new Error('Connection terminated unexpectedly')],
     ['a broker error', Object.assign(new Error('broker not available'), { name: 'KafkaJSConnectionError' })],
+    ['a deadlock Postgres broke by rolling this transaction back', Object.assign(new Error('deadlock detected'), { code: '40P01' })],
+    ['a serialization failure', Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' })],
   ])('treats %s as transient: the batch is redelivered', (_what, error) => {
     expect(isTransient(error)).toBe(true);
   });

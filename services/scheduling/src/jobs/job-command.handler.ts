@@ -139,11 +139,11 @@ export class JobCommandHandler {
     return loadedJobs(await manager.query(sql, params));
   }
 
-  /** The statement that reads the jobs' rows and locks them for the transaction. */
+  /** The statement that reads the jobs' rows and locks them for the transaction, in key order (two batches never wait on each other in a cycle). */
   private lockMany(jobs: readonly { accountId: string; jobId: string }[]): SqlStatement {
     return {
       sql: `SELECT account_id, job_id, state, view, remove_when_final, running_since::text AS running_since FROM ${this.schema}.jobs
-       WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) FOR UPDATE`,
+       WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY account_id, job_id FOR UPDATE`,
       params: [pgArray(jobs.map((j) => j.accountId)), pgArray(jobs.map((j) => j.jobId))],
     };
   }

@@ -80,7 +80,9 @@ export interface EventConsumer {
   /**
    * As `start`, but the batches of several partitions that arrive together are handed over in one
    * call — one transaction for what would be several — and delivered again together while the
-   * handler rejects. The contract of `start` holds for each batch in the group.
+   * handler rejects. The contract of `start` holds for each batch in the group. A partition is in
+   * one group at a time; groups of other partitions may be in the handler at the same time (a
+   * batch that waited on I/O before it was handed over starts a group of its own).
    */
   startGrouped(options: ConsumeOptions, handler: BatchGroupHandler): Promise<void>;
   stop(): Promise<void>;

@@ -6,7 +6,7 @@ import type { Decoded } from '@jobledger/platform';
 import { JobCommandHandler } from './job-command.handler';
 import type { LoggedCommand } from './job-command.handler';
 
-/** Commands decided per transaction: one outbox statement carries their events (4 parameters each, 65,535 at most). */
+/** Commands decided per transaction, at most: a fetch of several partitions can bring thousands, and one transaction's locks stay few. */
 const CHUNK = 500;
 
 /**

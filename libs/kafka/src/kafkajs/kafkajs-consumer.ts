@@ -201,8 +201,8 @@ export class KafkajsConsumer implements EventConsumer {
         await Promise.all(handed.map((b) => b.heartbeat().catch(() => undefined)));
       }
     }
+    // What the handler took moves on, even when a stop began meanwhile: the stop commits it.
     for (const payload of delivered) {
-      if (this.stopping || !payload.isRunning() || payload.isStale()) continue;
       const { batch } = payload;
       const last = batch.lastOffset();
       const position = this.positions.get(`${batch.topic}:${batch.partition}`);

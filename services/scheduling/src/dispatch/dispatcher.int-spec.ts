@@ -51,6 +51,37 @@ describe('Dispatcher against Postgres', () => {
       [workerId, group, slots],
     );
 
+  it('decides a round’s commands together as if one after another, skipping one the job’s state refuses', async () => {
+    await submit(projector, 'm-a');
+    await submit(projector, 'm-b');
+    const at = new Date().toISOString();
+    const assign = (worker: string) => ({ type: 'AssignJob' as const, data: { worker, workerGroup: 'default', at } });
+    const emitted = await db.dataSource.transaction((manager) =>
+      projector.executeMany(
+        manager,
+        [
+          { accountId: 'acct-a', jobId: 'm-a', command: assign('w-x') },
+          { accountId: 'acct-a', jobId: 'm-a', command: assign('w-y') }, // assigned by the command before it: refused, skipped
+          { accountId: 'acct-a', jobId: 'm-b', command: assign('w-y') },
+        ],
+        (jobId) => ({ context: { ...context, correlationId: jobId } }),
+      ),
+    );
+    expect(emitted).toBe(2);
+    const assigned = (await outboxTypes()).filter((e) => e.type === 'JobAssigned' && (e.jobId ?? '').startsWith('m-'));
+    expect(assigned.map((e) => [e.jobId, (e.data as { worker: string }).worker, e.correlationId])).toEqual([
+      ['m-a', 'w-x', 'm-a'],
+      ['m-b', 'w-y', 'm-b'],
+    ]);
+    const rows = await db.dataSource.query(`SELECT job_id, status, worker FROM ${projector.schema}.jobs WHERE job_id LIKE 'm-%' ORDER BY job_id`);
+    expect(rows).toEqual([
+      { job_id: 'm-a', status: 'Starting', worker: 'w-x' },
+      { job_id: 'm-b', status: 'Starting', worker: 'w-y' },
+    ]);
+    await db.dataSource.query(`DELETE FROM ${projector.schema}.jobs WHERE job_id LIKE 'm-%'`);
+    await db.dataSource.query(`DELETE FROM ${projector.schema}.outbox`);
+  });
+
   it('says why a job waits while no worker lives, then assigns it exactly once with two dispatchers racing', async () => {
     await submit(projector, 'j-wait');
     startDispatcher();

@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '@jobledger/domain';
 import type { JobCommand } from '@jobledger/domain';
-import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, sleep } from '@jobledger/platform';
+import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, pgArray, sleep } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
 import { countActiveJobs, findFreeWorkers } from './active-jobs';
@@ -79,42 +78,39 @@ export class Dispatcher implements OnApplicationShutdown {
          FROM ${s}.jobs WHERE status IN ('Queued', 'Resuming', 'RunningWaitingForResources')
        ) waiting ORDER BY turn, priority DESC, submitted_at LIMIT ${BATCH}`,
     );
-    let emitted = 0;
     const at = new Date().toISOString();
-    for (const job of await findOverdueJobs(manager, s, BATCH)) {
-      emitted += await this.emit(manager, job, { type: 'UnloadJob', data: { at } });
-    }
+    // The round's commands, decided together in this transaction (executeMany): as if one after another, in this order.
+    const commands: { accountId: string; jobId: string; command: JobCommand }[] = [];
+    const add = (job: { account_id: string; job_id: string }, command: JobCommand) => commands.push({ accountId: job.account_id, jobId: job.job_id, command });
+    for (const job of await findOverdueJobs(manager, s, BATCH)) add(job, { type: 'UnloadJob', data: { at } });
     // Only once the scheduler has been up for a worker timeout has it heard every live worker.
     if (Date.now() - this.startedAt > this.config.workerTimeoutMs) {
-      for (const job of await findOrphanedJobs(manager, s, this.config.workerTimeoutMs, BATCH)) {
-        emitted += await this.emit(manager, job, { type: 'ReleaseJob', data: { worker: job.worker, at } });
-      }
+      for (const job of await findOrphanedJobs(manager, s, this.config.workerTimeoutMs, BATCH)) add(job, { type: 'ReleaseJob', data: { worker: job.worker, at } });
     }
     const active = await countActiveJobs(manager, s);
     const limits = { accountConcurrency: this.config.accountConcurrency, mayFailPinned: Date.now() - this.startedAt > this.config.workerTimeoutMs };
+    const waits: { job: WaitingJob; reason: string }[] = [];
     for (const decision of planDispatch(waiting, workers, active, limits)) {
       const { job } = decision;
       if (decision.kind === 'assign') {
-        emitted += await this.emit(manager, job, { type: 'AssignJob', data: { worker: decision.worker.workerId, workerGroup: decision.worker.group, at } });
+        add(job, { type: 'AssignJob', data: { worker: decision.worker.workerId, workerGroup: decision.worker.group, at } });
       } else if (decision.kind === 'fail') {
-        emitted += await this.emit(manager, job, { type: 'FailJob', data: { reason: decision.reason, at } });
+        add(job, { type: 'FailJob', data: { reason: decision.reason, at } });
       } else {
-        await manager.query(`UPDATE ${s}.jobs SET wait_reason = $3 WHERE account_id = $1 AND job_id = $2`, [job.account_id, job.job_id, decision.reason.message]);
-        emitted += await this.emit(manager, job, { type: 'QueueJob', data: { reason: decision.reason, at } });
+        waits.push({ job, reason: decision.reason.message });
+        add(job, { type: 'QueueJob', data: { reason: decision.reason, at } });
       }
     }
-    return emitted;
-  }
-
-  private async emit(manager: EntityManager, job: { account_id: string; job_id: string }, command: JobCommand): Promise<number> {
-    const context = { actor: { kind: 'service' as const, id: 'scheduling' }, correlationId: job.job_id, causationId: job.job_id };
-    try {
-      const { events } = await this.handler.execute(manager, job.account_id, job.job_id, command, { context });
-      return events.length;
-    } catch (error) {
-      // The job changed since it was read (e.g. a stop came in): the handler decided on its locked, true state.
-      if (error instanceof DomainError) return 0;
-      throw error;
+    if (waits.length > 0) {
+      await manager.query(
+        `UPDATE ${s}.jobs AS j SET wait_reason = u.reason FROM unnest($1::text[], $2::text[], $3::text[]) AS u(account_id, job_id, reason)
+          WHERE j.account_id = u.account_id AND j.job_id = u.job_id`,
+        [pgArray(waits.map((w) => w.job.account_id)), pgArray(waits.map((w) => w.job.job_id)), pgArray(waits.map((w) => w.reason))],
+      );
     }
+    // A command the job's true state refuses (it changed since it was read, e.g. a stop came in) is skipped.
+    return this.handler.executeMany(manager, commands, (jobId) => ({
+      context: { actor: { kind: 'service' as const, id: 'scheduling' }, correlationId: jobId, causationId: jobId },
+    }));
   }
 }

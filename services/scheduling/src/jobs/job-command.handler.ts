@@ -95,17 +95,8 @@ export class JobCommandHandler {
       const [jobRows, claimedRows] = await queryTogether(manager, [this.lockMany(commands), claimEventsStatement(this.schema, commands.map((c) => c.source.id))]);
       const jobs = loadedJobs(jobRows as unknown as JobRowRead[]);
       const claimed = new Set(claimedRows.map((r) => r.id as string));
-      const writes = new Map<string, JobRowWrite>();
-      const outbox: OutboundMessage[] = [];
-      const stageInBatch = (c: LoggedCommand, current: LoadedJob, events: JobEvent[]) => {
-        const key = jobKey(c.accountId, c.jobId);
-        const staged = this.stage(c.accountId, c.jobId, current, events, c.source, submittedBy(c.command));
-        // A row first written in this batch keeps its first insert values, as consecutive upserts would.
-        const earlier = writes.get(key);
-        writes.set(key, earlier ? { ...staged.row, runOn: earlier.runOn, priority: earlier.priority, submittedAt: earlier.submittedAt } : staged.row);
-        jobs.set(key, { state: staged.result.state, view: staged.result.view, removeWhenFinal: staged.row.removeWhenFinal, runningSince: staged.row.runningSince });
-        outbox.push(...staged.outbound);
-      };
+      const batch = this.batchWrites(jobs);
+      const stageInBatch = (c: LoggedCommand, current: LoadedJob, events: JobEvent[]) => batch.stage(c, current, events);
       const outcomes: BatchOutcome[] = [];
       for (const c of commands) {
         if (!claimed.delete(c.source.id.toLowerCase())) {
@@ -124,9 +115,52 @@ export class JobCommandHandler {
           outcomes.push({ kind: 'refused', error, recorded: refusal !== null });
         }
       }
-      await this.write(manager, [...writes.values()], outbox);
+      await batch.write(manager);
       return outcomes;
     });
+  }
+
+  /**
+   * The dispatcher's decisions of one round, inside its transaction, as `execute` one after another
+   * would apply them: the jobs locked with one statement, each command decided on its job's state as
+   * the ones before it left it, the rows and events written with one statement. A command the job's
+   * true state refuses (it changed since the round read it, e.g. a stop came in) is skipped.
+   * Returns how many events were written.
+   */
+  async executeMany(manager: EntityManager, commands: readonly Omit<LoggedCommand, 'source'>[], source: (jobId: string) => CommandSource): Promise<number> {
+    if (commands.length === 0) return 0;
+    const batch = this.batchWrites(await this.loadMany(manager, commands));
+    for (const c of commands) {
+      const current = batch.jobs.get(jobKey(c.accountId, c.jobId)) ?? NO_JOB;
+      try {
+        const decided = await this.decide(manager, c.command, current);
+        batch.stage({ ...c, source: source(c.jobId) }, decided.current, decided.events);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+      }
+    }
+    await batch.write(manager);
+    return batch.outbox.length;
+  }
+
+  /** Rows and events of a batch of commands, staged in memory; `jobs` follows each job's state through the batch. */
+  private batchWrites(jobs: Map<string, LoadedJob>) {
+    const writes = new Map<string, JobRowWrite>();
+    const outbox: OutboundMessage[] = [];
+    return {
+      jobs,
+      outbox,
+      stage: (c: Omit<LoggedCommand, 'source'> & { source: CommandSource }, current: LoadedJob, events: JobEvent[]) => {
+        const key = jobKey(c.accountId, c.jobId);
+        const staged = this.stage(c.accountId, c.jobId, current, events, c.source, submittedBy(c.command));
+        // A row first written in this batch keeps its first insert values, as consecutive upserts would.
+        const earlier = writes.get(key);
+        writes.set(key, earlier ? { ...staged.row, runOn: earlier.runOn, priority: earlier.priority, submittedAt: earlier.submittedAt } : staged.row);
+        jobs.set(key, { state: staged.result.state, view: staged.result.view, removeWhenFinal: staged.row.removeWhenFinal, runningSince: staged.row.runningSince });
+        outbox.push(...staged.outbound);
+      },
+      write: (manager: EntityManager) => this.write(manager, [...writes.values()], outbox),
+    };
   }
 
   private async load(manager: EntityManager, accountId: string, jobId: string): Promise<LoadedJob> {

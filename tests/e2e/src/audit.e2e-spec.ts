@@ -62,7 +62,11 @@ describe('replay and jobctl audit, end to end', () => {
     for (let i = 0; i < all.length; i += 100) {
       const res = await api.post('/v1/jobs/wait').set(admin).send({ ids: all.slice(i, i + 100), timeoutSeconds: 120 }).expect(200);
       const notFinal = res.body.items.filter((j: { status: string }) => !['Completed', 'Failed', 'Stopped'].includes(j.status));
-      expect(notFinal.map((j: { id: string; status: string }) => `${j.id} ${j.status}`)).toEqual([]);
+      // Seen once in a CI run (jobs Queued and one worker lost for two minutes): the services' logs say why.
+      if (notFinal.length > 0) {
+        const jobs = notFinal.map((j: { id: string; status: string; reason?: { message?: string } }) => `${j.id} ${j.status} ${j.reason?.message ?? ''}`);
+        throw new Error(`jobs not final after 120 s:\n${jobs.join('\n')}\n${stack.logTail(20_000)}`);
+      }
     }
     for (const id of ids.removed) await api.delete(`/v1/jobs/${id}`).set(admin).expect(204);
     db = new Client({ connectionString: stack.env.DATABASE_URL });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { DataSource } from 'typeorm';
 import { createKafkajsEventBus } from '@jobledger/kafka';
-import type { EventBus, OutboundMessage, TopicAdmin } from '@jobledger/kafka';
+import type { EventBus, EventProducer, OutboundMessage, TopicAdmin } from '@jobledger/kafka';
 import { createDataSource, migrationSchema, runMigrations } from '../db/data-source';
 import { JsonLogger } from '../logging/json-logger';
 import { appendToOutbox, createOutboxTableSql } from './outbox';
@@ -84,16 +84,10 @@ describe('OutboxRelay against Postgres and Kafka', () => {
   it('keeps the rows of a send Kafka refused and publishes them, in order and once, with a later round', async () => {
     const schema = `"${schemaName}"`;
     const real = await bus.producer();
-    const sent: string[] = [];
     let refusals = 2;
-    const producer = {
-      async send(messages: OutboundMessage[]) {
-        if (refusals-- > 0) throw new Error('KafkaJSNumberOfRetriesExceeded: broker away');
-        await real.send(messages);
-        sent.push(...messages.map((m) => String(m.value)));
-      },
-      disconnect: () => real.disconnect(),
-    };
+    const { producer, sent } = recording(real, async () => {
+      if (refusals-- > 0) throw new Error('KafkaJSNumberOfRetriesExceeded: broker away');
+    });
     // Three rounds' worth of rows (batches of 2), written by two transactions.
     await dataSource.transaction((m) => appendToOutbox(m, schema, ['a', 'b', 'c'].map((value) => ({ topic, key: 'job-3', value }))));
     await dataSource.transaction((m) => appendToOutbox(m, schema, ['d', 'e'].map((value) => ({ topic, key: 'job-3', value }))));
@@ -106,21 +100,14 @@ describe('OutboxRelay against Postgres and Kafka', () => {
       await real.disconnect();
     }
     expect(refusals).toBeLessThan(0);
-    expect(sent).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(sent.map((s) => s.value)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(await dataSource.query(`SELECT count(*)::int AS n FROM ${schema}.outbox`)).toEqual([{ n: 0 }]);
   }, 30_000);
 
   it('publishes every row once and in order while two relays share the outbox', async () => {
     const schema = `"${schemaName}"`;
     const real = await bus.producer();
-    const sent: string[] = [];
-    const producer = {
-      async send(messages: OutboundMessage[]) {
-        await real.send(messages);
-        sent.push(...messages.map((m) => String(m.value)));
-      },
-      disconnect: () => real.disconnect(),
-    };
+    const { producer, sent } = recording(real);
     const relays = [1, 2].map(() => new OutboxRelay(dataSource, schema, async () => producer, new JsonLogger('test', 'error'), { pollMs: 5, batchSize: 3 }));
     relays.forEach((r) => r.start());
     const written: string[] = [];
@@ -137,26 +124,20 @@ describe('OutboxRelay against Postgres and Kafka', () => {
       await Promise.all(relays.map((r) => r.stop()));
       await real.disconnect();
     }
-    expect(sent).toEqual(written);
+    expect(sent.map((s) => s.value)).toEqual(written);
   }, 30_000);
 
   it('publishes rows whose kick came while a batch was being sent at once, not at the next poll', async () => {
     const schema = `"${schemaName}"`;
     const real = await bus.producer();
-    const sent: { value: string; at: number }[] = [];
     let slowFirst = true;
     // The first send takes 500 ms: the second row is committed and kicked while it is out.
-    const producer = {
-      async send(messages: OutboundMessage[]) {
-        if (slowFirst) {
-          slowFirst = false;
-          await new Promise((r) => setTimeout(r, 500));
-        }
-        await real.send(messages);
-        sent.push(...messages.map((m) => ({ value: String(m.value), at: Date.now() })));
-      },
-      disconnect: () => real.disconnect(),
-    };
+    const { producer, sent } = recording(real, async () => {
+      if (slowFirst) {
+        slowFirst = false;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    });
     const relay = new OutboxRelay(dataSource, schema, async () => producer, new JsonLogger('test', 'error'), { pollMs: 10_000 });
     await dataSource.transaction((m) => appendToOutbox(m, schema, [{ topic, key: 'job-2', value: 'first' }]));
     relay.start();
@@ -176,6 +157,23 @@ describe('OutboxRelay against Postgres and Kafka', () => {
     expect(sent[1].at - kickedAt).toBeLessThan(2_000);
   }, 30_000);
 });
+
+/**
+ * A producer that sends through the real one and records each message Kafka acknowledged, with
+ * when; `beforeSend` runs ahead of every send (to refuse or delay it).
+ */
+function recording(real: EventProducer, beforeSend: () => Promise<void> = async () => undefined): { producer: EventProducer; sent: { value: string; at: number }[] } {
+  const sent: { value: string; at: number }[] = [];
+  const producer: EventProducer = {
+    async send(messages: OutboundMessage[]) {
+      await beforeSend();
+      await real.send(messages);
+      sent.push(...messages.map((m) => ({ value: String(m.value), at: Date.now() })));
+    },
+    disconnect: () => real.disconnect(),
+  };
+  return { producer, sent };
+}
 
 async function eventuallyTrue(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -96,7 +96,6 @@ export class JobCommandHandler {
       const jobs = loadedJobs(jobRows as unknown as JobRowRead[]);
       const claimed = new Set(claimedRows.map((r) => r.id as string));
       const batch = this.batchWrites(jobs);
-      const stageInBatch = (c: LoggedCommand, current: LoadedJob, events: JobEvent[]) => batch.stage(c, current, events);
       const outcomes: BatchOutcome[] = [];
       for (const c of commands) {
         if (!claimed.delete(c.source.id.toLowerCase())) {
@@ -106,12 +105,12 @@ export class JobCommandHandler {
         const current = jobs.get(jobKey(c.accountId, c.jobId)) ?? NO_JOB;
         try {
           const decided = await this.decide(manager, c.command, current);
-          stageInBatch(c, decided.current, decided.events);
+          batch.stage(c, decided.current, decided.events);
           outcomes.push({ kind: 'applied' });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           const refusal = refusalToRecord(c.command, error, current);
-          if (refusal) stageInBatch(c, current, [refusal]);
+          if (refusal) batch.stage(c, current, [refusal]);
           outcomes.push({ kind: 'refused', error, recorded: refusal !== null });
         }
       }

@@ -101,6 +101,11 @@ export class Dispatcher implements OnApplicationShutdown {
         add(job, { type: 'QueueJob', data: { reason: decision.reason, at } });
       }
     }
+    // A command the job's true state refuses (it changed since it was read, e.g. a stop came in) is skipped.
+    const emitted = await this.handler.executeMany(manager, commands, (jobId) => ({
+      context: { actor: { kind: 'service' as const, id: 'scheduling' }, correlationId: jobId, causationId: jobId },
+    }));
+    // After executeMany, which locked the round's jobs in key order: this update takes no lock of its own in another order.
     if (waits.length > 0) {
       await manager.query(
         `UPDATE ${s}.jobs AS j SET wait_reason = u.reason FROM unnest($1::text[], $2::text[], $3::text[]) AS u(account_id, job_id, reason)
@@ -108,9 +113,6 @@ export class Dispatcher implements OnApplicationShutdown {
         [pgArray(waits.map((w) => w.job.account_id)), pgArray(waits.map((w) => w.job.job_id)), pgArray(waits.map((w) => w.reason))],
       );
     }
-    // A command the job's true state refuses (it changed since it was read, e.g. a stop came in) is skipped.
-    return this.handler.executeMany(manager, commands, (jobId) => ({
-      context: { actor: { kind: 'service' as const, id: 'scheduling' }, correlationId: jobId, causationId: jobId },
-    }));
+    return emitted;
   }
 }

@@ -1,24 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { COMMIT_INTERVAL_MS, KafkajsConsumer } from './kafkajs-consumer';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const quiet = () => undefined;
 
-describe('kafkajs consumer offset commits', () => {
-  const topic = `test.${randomUUID()}.commits`;
-  const kafka = new Kafka({ brokers, clientId: 'kafka-commit-spec', logLevel: logLevel.NOTHING });
+/** A topic of the describe block's own, created before its tests and deleted after them. */
+function topicOfItsOwn(name: string, numPartitions: number): { topic: string; kafka: Kafka; admin: Admin } {
+  const topic = `test.${randomUUID()}.${name}`;
+  const kafka = new Kafka({ brokers, clientId: `kafka-${name}-spec`, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
-
   beforeAll(async () => {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
   });
-
   afterAll(async () => {
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();
   });
+  return { topic, kafka, admin };
+}
+
+describe('kafkajs consumer offset commits', () => {
+  const { topic, kafka, admin } = topicOfItsOwn('commits', 1);
 
   const committed = async (groupId: string): Promise<string> =>
     (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions[0].offset;
@@ -67,23 +72,14 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_0
 }
 
 describe('kafkajs consumer, grouped delivery', () => {
-  const topic = `test.${randomUUID()}.grouped`;
-  const kafka = new Kafka({ brokers, clientId: 'kafka-grouped-spec', logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
+  const { topic, kafka, admin } = topicOfItsOwn('grouped', 4);
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
     const producer = kafka.producer();
     await producer.connect();
     // Five messages on each of four partitions, there before any consumer starts.
     await producer.send({ topic, messages: [0, 1, 2, 3].flatMap((partition) => [0, 1, 2, 3, 4].map((n) => ({ partition, value: `p${partition}-m${n}` }))) });
     await producer.disconnect();
-  });
-
-  afterAll(async () => {
-    await admin.deleteTopics({ topics: [topic] });
-    await admin.disconnect();
   });
 
   type Group = { partition: number; values: string[] }[];

@@ -28,8 +28,24 @@ export class ActiveRun {
     this.hasCheckpoint = hadCheckpoint;
   }
 
-  /** Resolves when the job's JobCheckpointed with this id is on the log; rejects if the job ends first. */
-  awaitCheckpoint(checkpointId: string, timeoutMs: number): Promise<void> {
+  /**
+   * Reports a checkpoint and resolves once its JobCheckpointed is on the log; rejects if the job
+   * ends first or nothing is seen within the timeout. The wait starts before the report (the event
+   * may come back before the send returns) and can end while the report is still on its way — a
+   * stop seen meanwhile — so its outcome is taken at once, never left as a rejection no one awaits
+   * (which would end the worker process and every run in it).
+   */
+  async checkpoint(checkpointId: string, timeoutMs: number, report: () => Promise<void>): Promise<void> {
+    const outcome = this.awaitCheckpoint(checkpointId, timeoutMs).then(
+      () => null,
+      (error: Error) => error,
+    );
+    await report();
+    const error = await outcome;
+    if (error) throw error;
+  }
+
+  private awaitCheckpoint(checkpointId: string, timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(checkpointId);

@@ -148,10 +148,10 @@ export class JobExecutor implements OnApplicationShutdown {
 
   private async checkpoint(run: ActiveRun, state: unknown, context: EventContext): Promise<void> {
     const checkpointId = randomUUID();
-    const confirmed = run.awaitCheckpoint(checkpointId, CHECKPOINT_CONFIRM_MS);
-    await this.writer.report(run.accountId, run.jobId, { type: 'CheckpointJob', data: { checkpointId, state, at: now() } }, context);
     try {
-      await confirmed;
+      await run.checkpoint(checkpointId, CHECKPOINT_CONFIRM_MS, () =>
+        this.writer.report(run.accountId, run.jobId, { type: 'CheckpointJob', data: { checkpointId, state, at: now() } }, context),
+      );
     } catch (error) {
       // Interrupted (stop, suspend, release) while the checkpoint was on its way: the runner is
       // ending the process already, and the run must still report how it ended.

@@ -3,8 +3,7 @@ import type { IsolatedDatabase } from '@jobledger/testing';
 import type { EntityManager } from 'typeorm';
 import { JobCommandHandler } from '../jobs/job-command.handler';
 import { SCHEDULING_MIGRATIONS } from '../migrations';
-import { countActiveJobs, findFreeWorkers } from './active-jobs';
-import { findOrphanedJobs } from './lost-workers';
+import { readRoundState } from './round-state';
 
 const FINISHED = 20_000;
 
@@ -57,18 +56,14 @@ describe('a dispatch round against a table of many finished jobs', () => {
 
   it('counts free slots per worker and active jobs per account right', async () => {
     await db.dataSource.transaction(async (manager) => {
-      const workers = await findFreeWorkers(manager, schema, 10_000);
+      const { workers, active } = await readRoundState(manager, schema, { workerTimeoutMs: 10_000, limit: 200, orphans: true });
       expect(workers.map((w) => `${w.workerId}:${w.free}`).sort()).toEqual(['w1:2', 'w2:1']);
-      expect(Object.fromEntries(await countActiveJobs(manager, schema))).toEqual({ 'acct-a': 2, 'acct-b': 1 });
+      expect(Object.fromEntries(active)).toEqual({ 'acct-a': 2, 'acct-b': 1 });
     });
   });
 
-  it('reads only the active jobs, not the finished ones, to count slots, quotas and orphans', async () => {
-    const reads = await readsOfJobs(async (manager) => {
-      await findFreeWorkers(manager, schema, 10_000);
-      await countActiveJobs(manager, schema);
-      await findOrphanedJobs(manager, schema, 10_000, 200);
-    });
+  it('reads only the active and waiting jobs, not the finished ones, to count slots, quotas and orphans and rank the queue', async () => {
+    const reads = await readsOfJobs((manager) => readRoundState(manager, schema, { workerTimeoutMs: 10_000, limit: 200, orphans: true }));
     expect(reads.seqScans).toBe(0);
     expect(reads.rowsRead).toBeLessThan(100);
   });

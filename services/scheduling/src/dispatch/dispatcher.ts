@@ -6,11 +6,9 @@ import type { JobCommand } from '@jobledger/domain';
 import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, pgArray, sleep } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
-import { countActiveJobs, findFreeWorkers } from './active-jobs';
-import { findOverdueJobs } from './fair-share';
-import { findOrphanedJobs } from './lost-workers';
 import { planDispatch } from './plan-dispatch';
 import type { WaitingJob } from './plan-dispatch';
+import { readRoundState } from './round-state';
 
 const BATCH = 200;
 
@@ -71,24 +69,16 @@ export class Dispatcher implements OnApplicationShutdown {
     const s = this.handler.schema;
     const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [`${s}.dispatch`]);
     if (!locked) return 0;
-    const workers = await findFreeWorkers(manager, s, this.config.workerTimeoutMs);
-    const waiting: WaitingJob[] = await manager.query(
-      `SELECT account_id, job_id, run_on, wait_reason, status FROM (
-         SELECT *, row_number() OVER (PARTITION BY account_id ORDER BY priority DESC, submitted_at) AS turn
-         FROM ${s}.jobs WHERE status IN ('Queued', 'Resuming', 'RunningWaitingForResources')
-       ) waiting ORDER BY turn, priority DESC, submitted_at LIMIT ${BATCH}`,
-    );
+    // Only once the scheduler has been up for a worker timeout has it heard every live worker.
+    const heardEveryWorker = Date.now() - this.startedAt > this.config.workerTimeoutMs;
+    const { workers, waiting, overdue, orphaned, active } = await readRoundState(manager, s, { workerTimeoutMs: this.config.workerTimeoutMs, limit: BATCH, orphans: heardEveryWorker });
     const at = new Date().toISOString();
     // The round's commands, decided together in this transaction (executeMany): as if one after another, in this order.
     const commands: { accountId: string; jobId: string; command: JobCommand }[] = [];
     const add = (job: { account_id: string; job_id: string }, command: JobCommand) => commands.push({ accountId: job.account_id, jobId: job.job_id, command });
-    for (const job of await findOverdueJobs(manager, s, BATCH)) add(job, { type: 'UnloadJob', data: { at } });
-    // Only once the scheduler has been up for a worker timeout has it heard every live worker.
-    if (Date.now() - this.startedAt > this.config.workerTimeoutMs) {
-      for (const job of await findOrphanedJobs(manager, s, this.config.workerTimeoutMs, BATCH)) add(job, { type: 'ReleaseJob', data: { worker: job.worker, at } });
-    }
-    const active = await countActiveJobs(manager, s);
-    const limits = { accountConcurrency: this.config.accountConcurrency, mayFailPinned: Date.now() - this.startedAt > this.config.workerTimeoutMs };
+    for (const job of overdue) add(job, { type: 'UnloadJob', data: { at } });
+    for (const job of orphaned) add(job, { type: 'ReleaseJob', data: { worker: job.worker, at } });
+    const limits = { accountConcurrency: this.config.accountConcurrency, mayFailPinned: heardEveryWorker };
     const waits: { job: WaitingJob; reason: string }[] = [];
     for (const decision of planDispatch(waiting, workers, active, limits)) {
       const { job } = decision;

@@ -2,9 +2,9 @@ import { isolatedDatabase, submitted, testPlatformConfig } from '@jobledger/test
 import type { IsolatedDatabase } from '@jobledger/testing';
 import { JobCommandHandler } from '../jobs/job-command.handler';
 import { SCHEDULING_MIGRATIONS } from '../migrations';
-import { findOverdueJobs } from './fair-share';
+import { readRoundState } from './round-state';
 
-describe('findOverdueJobs against Postgres', () => {
+describe('a round\'s overdue jobs against Postgres', () => {
   const config = testPlatformConfig('scheduling');
   const context = { actor: { kind: 'service' as const, id: 'test' }, correlationId: 'c', causationId: 'c' };
   let db: IsolatedDatabase;
@@ -33,7 +33,7 @@ describe('findOverdueJobs against Postgres', () => {
     await runningSince('within', 'short', 1);
     await runningSince('exempt', 'hybrid', 100_000);
     await runningSince('default-group', 'default', 60);
-    const overdue = (await db.dataSource.transaction((m) => findOverdueJobs(m, handler.schema, 10))).map((j) => j.job_id);
+    const overdue = (await db.dataSource.transaction((m) => readRoundState(m, handler.schema, { workerTimeoutMs: 10_000, limit: 10, orphans: false }))).overdue.map((j) => j.job_id);
     expect(overdue).toEqual(['over']);
   });
 
@@ -41,6 +41,6 @@ describe('findOverdueJobs against Postgres', () => {
     await handler.run('acct-a', 'over', { type: 'UnloadJob', data: { at: new Date().toISOString() } }, { context });
     await handler.run('acct-a', 'over', { type: 'AssignJob', data: { worker: 'w', workerGroup: 'short', at: new Date().toISOString() } }, { context });
     await handler.run('acct-a', 'over', { type: 'StartJob', data: { worker: 'w', at: new Date().toISOString() } }, { context });
-    expect(await db.dataSource.transaction((m) => findOverdueJobs(m, handler.schema, 10))).toEqual([]);
+    expect((await db.dataSource.transaction((m) => readRoundState(m, handler.schema, { workerTimeoutMs: 10_000, limit: 10, orphans: false }))).overdue).toEqual([]);
   });
 });

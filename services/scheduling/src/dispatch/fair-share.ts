@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import { WORKER_GROUP_DEFAULTS } from '@jobledger/events';
+import type { SqlStatement } from '@jobledger/platform';
 
 export interface OverdueJob {
   account_id: string;
@@ -9,15 +9,15 @@ export interface OverdueJob {
 /**
  * Jobs that have run continuously for their worker group's `fairShareSeconds` (groups with 0
  * are exempt, like hybrid workers): the dispatcher unloads them, to resume from their last
- * checkpoint when a slot is free.
+ * checkpoint when a slot is free. Longest running first.
  */
-export async function findOverdueJobs(manager: EntityManager, schema: string, limit: number): Promise<OverdueJob[]> {
-  return manager.query(
-    `SELECT j.account_id, j.job_id
+export function overdueJobsStatement(schema: string, limit: number): SqlStatement {
+  return {
+    sql: `SELECT j.account_id, j.job_id
      FROM ${schema}.jobs j LEFT JOIN ${schema}.worker_groups g ON g.name = j.state->>'workerGroup'
      WHERE j.status = 'Running' AND COALESCE(g.fair_share_seconds, $1) > 0
        AND j.running_since < now() - make_interval(secs => COALESCE(g.fair_share_seconds, $1))
      ORDER BY j.running_since LIMIT $2`,
-    [WORKER_GROUP_DEFAULTS.fairShareSeconds, limit],
-  );
+    params: [WORKER_GROUP_DEFAULTS.fairShareSeconds, limit],
+  };
 }

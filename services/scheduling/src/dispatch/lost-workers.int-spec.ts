@@ -2,9 +2,9 @@ import { isolatedDatabase, submitted, testPlatformConfig } from '@jobledger/test
 import type { IsolatedDatabase } from '@jobledger/testing';
 import { JobCommandHandler } from '../jobs/job-command.handler';
 import { SCHEDULING_MIGRATIONS } from '../migrations';
-import { findOrphanedJobs } from './lost-workers';
+import { readRoundState } from './round-state';
 
-describe('findOrphanedJobs against Postgres', () => {
+describe('a round\'s orphaned jobs against Postgres', () => {
   const config = testPlatformConfig('scheduling');
   const context = { actor: { kind: 'service' as const, id: 'test' }, correlationId: 'c', causationId: 'c' };
   const at = new Date().toISOString();
@@ -35,13 +35,13 @@ describe('findOrphanedJobs against Postgres', () => {
     await runningOn('on-silent', 'silent');
     await runningOn('on-stopped', 'stopped');
     await runningOn('on-unknown', 'never-heard-of');
-    const orphaned = await db.dataSource.transaction((m) => findOrphanedJobs(m, handler.schema, 10_000, 10));
+    const orphaned = (await db.dataSource.transaction((m) => readRoundState(m, handler.schema, { workerTimeoutMs: 10_000, limit: 10, orphans: true }))).orphaned;
     expect(orphaned.map((j) => `${j.job_id}@${j.worker}`).sort()).toEqual(['on-silent@silent', 'on-stopped@stopped', 'on-unknown@never-heard-of']);
   });
 
   it('stops finding a job once it was released', async () => {
     await handler.run('acct-a', 'on-silent', { type: 'ReleaseJob', data: { worker: 'silent', at } }, { context });
-    const orphaned = await db.dataSource.transaction((m) => findOrphanedJobs(m, handler.schema, 10_000, 10));
+    const orphaned = (await db.dataSource.transaction((m) => readRoundState(m, handler.schema, { workerTimeoutMs: 10_000, limit: 10, orphans: true }))).orphaned;
     expect(orphaned.map((j) => j.job_id)).not.toContain('on-silent');
   });
 });

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { SqlStatement } from '@jobledger/platform';
 import { ACTIVE_STATUSES } from './active-jobs';
 
 export interface OrphanedJob {
@@ -11,13 +11,13 @@ export interface OrphanedJob {
  * Jobs held by a worker that stopped, or whose last heartbeat is older than the worker
  * timeout: the dispatcher releases them, to resume elsewhere from their last checkpoint.
  */
-export async function findOrphanedJobs(manager: EntityManager, schema: string, workerTimeoutMs: number, limit: number): Promise<OrphanedJob[]> {
-  return manager.query(
-    `SELECT j.account_id, j.job_id, j.worker
+export function orphanedJobsStatement(schema: string, workerTimeoutMs: number, limit: number): SqlStatement {
+  return {
+    sql: `SELECT j.account_id, j.job_id, j.worker
      FROM ${schema}.jobs j LEFT JOIN ${schema}.workers w ON w.worker_id = j.worker
      WHERE j.status IN ${ACTIVE_STATUSES} AND j.worker IS NOT NULL
        AND (w.worker_id IS NULL OR w.stopped OR w.last_seen < now() - make_interval(secs => $1))
      LIMIT $2`,
-    [workerTimeoutMs / 1000, limit],
-  );
+    params: [workerTimeoutMs / 1000, limit],
+  };
 }

@@ -34,7 +34,7 @@ export { CurrentEventContext } from './auth/event-context.decorator';
 export { SharedProducer } from './events/shared-producer';
 export { outboxRelayProvider } from './outbox/outbox-relay.provider';
 export { ManagedConsumer, isTransient } from './events/managed-consumer';
-export type { ConsumeSettings, Decoded, DecodedBatchHandler, DecodedEvent, ProjectionHandler, ProjectionTarget } from './events/managed-consumer';
+export type { ConsumeSettings, Decoded, DecodedBatchHandler, DecodedEvent, ProjectionHandler, ProjectionSettings, ProjectionTarget } from './events/managed-consumer';
 export { ProjectionPositions, createProjectionPositionsTableSql } from './events/projection-positions';
 export { managedConsumerProvider } from './events/managed-consumer.provider';
 export { commandMessage } from './events/command-stamp';

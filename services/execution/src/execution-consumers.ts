@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { topicNames } from '@jobledger/events';
 import { ManagedConsumer, PLATFORM_CONFIG } from '@jobledger/platform';
 import type { ExecutionConfig } from './config';
-import { JobSpecStore, SPECS_CONSUMER_NAME } from './specs/job-spec.store';
+import { JobSpecStore, startSpecsProjection } from './specs/job-spec.store';
 import { Heartbeat } from './worker/heartbeat';
 import { JobExecutor } from './worker/job-executor';
 
@@ -28,9 +28,7 @@ export class ExecutionConsumers {
   ) {
     const topics = topicNames(config.topicPrefix);
     const startedAt = new Date().toISOString();
-    specsConsumer.startProjectionWhenReady(SPECS_CONSUMER_NAME, [topics.jobEvents, topics.runbookEvents, topics.jobOutput], { dataSource: specs.dataSource, schema: specs.schema }, (manager, events) =>
-      specs.project(manager, events),
-    );
+    startSpecsProjection(specsConsumer, specs, topics);
     assignments.startWhenReady(`execution.worker.${config.workerId}`, [topics.jobEvents], async (events) => {
       for (const { envelope, message } of events) {
         if (envelope.type !== 'JobAssigned') executor.observe(envelope);

@@ -34,6 +34,20 @@ export interface ConsumeSettings<E> {
   decode?: (bytes: Buffer | null) => E;
 }
 
+export interface ProjectionSettings<E> extends ConsumeSettings<E> {
+  /**
+   * The events the projection applies, when it ignores others. A fetch with none of them takes no
+   * transaction: its partitions' positions are stored with a later fetch of theirs, or within
+   * `idlePositionsMs` — so the positions may lag that long behind events the projection ignores.
+   * @default every event
+   */
+  applies?: (envelope: E) => boolean;
+  /** @default 1000 */
+  idlePositionsMs?: number;
+}
+
+type PositionClaim = { topic: string; partition: number; through: bigint };
+
 /**
  * A consumer of our events: decodes each message; a message that can never become a valid
  * event goes to the dead-letter topic with the reason and its original bytes, and
@@ -41,6 +55,7 @@ export interface ConsumeSettings<E> {
  */
 export class ManagedConsumer {
   private consumer: EventConsumer | undefined;
+  private heldPositions: HeldPositions | undefined;
 
   constructor(
     private readonly bus: EventBus,
@@ -72,11 +87,24 @@ export class ManagedConsumer {
    * rebuilt from the beginning of the log. A group that fails for a reason no retry can fix is
    * applied batch by batch, and the event that still fails goes to the dead-letter topic.
    */
-  startProjectionWhenReady<E = AnyEnvelope>(group: string, topics: string[], target: ProjectionTarget, apply: ProjectionHandler<E>, settings: ConsumeSettings<E> = {}): void {
+  startProjectionWhenReady<E = AnyEnvelope>(group: string, topics: string[], target: ProjectionTarget, apply: ProjectionHandler<E>, settings: ProjectionSettings<E> = {}): void {
     const groupId = `${this.config.topicPrefix}${group}`;
     const positions = new ProjectionPositions(target.dataSource, target.schema, group);
+    const idle = settings.applies
+      ? (this.heldPositions = new HeldPositions(
+          (claims) => target.dataSource.transaction((manager) => positions.claimMany(manager, claims)).then(() => undefined),
+          settings.idlePositionsMs ?? 1_000,
+          (error) => this.logger.warn('could not store the positions of ignored events; will retry', { groupId, error: error.message }),
+        ))
+      : undefined;
     this.run(groupId, topics, settings, positions, async (batches) => {
       const claims = batches.map(({ batch }) => ({ topic: batch.topic, partition: batch.partition, through: endOf(batch) }));
+      if (idle && settings.applies && batches.every(({ events }) => !events.some((e) => settings.applies?.(e.envelope)))) {
+        idle.hold(claims);
+        return;
+      }
+      // A partition is in one fetch at a time: this one stores a later position than any held for it.
+      idle?.forget(claims);
       try {
         await target.dataSource.transaction(async (manager) => {
           // Locked, so two members briefly owning a partition during a rebalance never apply the same offsets twice.
@@ -173,6 +201,7 @@ export class ManagedConsumer {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.heldPositions?.close();
     await this.consumer?.stop();
   }
 
@@ -192,6 +221,59 @@ export class ManagedConsumer {
     await producer.send([{ topic: topicNames(this.config.topicPrefix).deadLetter, key: message.key ?? 'unknown', value: JSON.stringify(record) }]);
     this.countDeadLetter({ group: groupId, reason: error.reason });
   }
+}
+
+/**
+ * Positions of fetches a projection had nothing to apply from, stored together a while later in
+ * one transaction (never back: a fetch applied meanwhile may have stored more).
+ */
+class HeldPositions {
+  private readonly held = new Map<string, PositionClaim>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: (claims: PositionClaim[]) => Promise<void>,
+    private readonly delayMs: number,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  hold(claims: PositionClaim[]): void {
+    for (const claim of claims) this.held.set(key(claim), claim);
+    this.schedule();
+  }
+
+  /** Drops what is held for these partitions: a fetch applying them stores later positions. */
+  forget(claims: PositionClaim[]): void {
+    for (const claim of claims) this.held.delete(key(claim));
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed || this.held.size === 0) return;
+    this.timer = setTimeout(() => void this.flush(), this.delayMs);
+  }
+
+  private async flush(): Promise<void> {
+    const claims = [...this.held.values()];
+    this.held.clear();
+    try {
+      await this.store(claims);
+    } catch (error) {
+      this.onError(error as Error);
+      for (const claim of claims) if (!this.held.has(key(claim))) this.held.set(key(claim), claim);
+    }
+    this.timer = undefined;
+    this.schedule();
+  }
+}
+
+function key(claim: PositionClaim): string {
+  return `${claim.topic}/${claim.partition}`;
 }
 
 /** The offset after the batch's last message: where its partition's position moves to. */

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
-import type { RunbookPublishedData } from '@jobledger/events';
+import type { AnyEnvelope, RunbookPublishedData, TopicNames } from '@jobledger/events';
 import type { EntityManager } from 'typeorm';
 import { PLATFORM_CONFIG, ProjectionPositions, quoteIdent, serviceSchema } from '@jobledger/platform';
-import type { DecodedEvent, PlatformConfig } from '@jobledger/platform';
+import type { DecodedEvent, ManagedConsumer, PlatformConfig } from '@jobledger/platform';
 
 export interface JobSpec {
   submitted: JobEventData<'JobSubmitted'>;
@@ -25,6 +25,24 @@ export interface LogPosition {
 
 /** The consumer name under which the specs projection stores its positions. */
 export const SPECS_CONSUMER_NAME = 'execution.specs';
+
+/** The events the specs projection applies; of the rest it stores only the positions. */
+const SPEC_EVENT_TYPES = new Set(['RunbookPublished', 'JobCheckpointed', 'JobOutputRecorded', 'JobSubmitted']);
+
+/**
+ * The specs projection as workers run it (consumer group `execution.specs`). Most job events
+ * (queued, assigned, started, completed, …) are not a spec's: a fetch of only those takes no
+ * transaction, and its position is stored within a second.
+ */
+export function startSpecsProjection(consumer: ManagedConsumer, specs: JobSpecStore, topics: TopicNames): void {
+  consumer.startProjectionWhenReady(
+    SPECS_CONSUMER_NAME,
+    [topics.jobEvents, topics.runbookEvents, topics.jobOutput],
+    { dataSource: specs.dataSource, schema: specs.schema },
+    (manager, events) => specs.project(manager, events),
+    { applies: (envelope: AnyEnvelope) => SPEC_EVENT_TYPES.has(envelope.type) },
+  );
+}
 
 /**
  * What workers need to run a job: its submission and its runbook version's source, projected
@@ -47,7 +65,8 @@ export class JobSpecStore {
 
   /**
    * True once the projection has applied the given job-events position and everything before it
-   * in its partition. A job's submission is before its assignment in the job's partition, so a
+   * in its partition (the positions of events it ignores, like the assignment itself, are stored
+   * up to a second later). A job's submission is before its assignment in the job's partition, so a
    * spec without a submission by then will not come.
    */
   async hasProjectedPast(position: LogPosition): Promise<boolean> {

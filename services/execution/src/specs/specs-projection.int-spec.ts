@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { encodeEvent } from '@jobledger/events';
+import type { AnyEnvelope } from '@jobledger/events';
+import { Infrastructure, JsonLogger, ManagedConsumer, Metrics, SharedProducer, createDataSource } from '@jobledger/platform';
+import { eventually, isolatedDatabase, isolatedTopics, submitted, testPlatformConfig } from '@jobledger/testing';
+import type { IsolatedDatabase, IsolatedTopics } from '@jobledger/testing';
+import { EXECUTION_MIGRATIONS } from '../migrations';
+import { JobSpecStore, startSpecsProjection } from './job-spec.store';
+import { waitForSpec } from './wait-for-spec';
+
+const at = '2026-11-21T10:00:00.000Z';
+
+function envelope(type: string, jobId: string | undefined, data: Record<string, unknown>): AnyEnvelope {
+  return { id: randomUUID(), type, schemaVersion: 1, accountId: 'acct-a', jobId, occurredAt: at, actor: { kind: 'service', id: 'test' }, correlationId: 'c', causationId: 'c', data } as AnyEnvelope;
+}
+
+describe('the specs projection as workers run it, against Kafka and Postgres', () => {
+  const config = testPlatformConfig('execution');
+  let db: IsolatedDatabase;
+  let kafka: IsolatedTopics;
+  let store: JobSpecStore;
+  let consumer: ManagedConsumer;
+  let infra: Infrastructure;
+  let producer: SharedProducer;
+  let transactions = 0;
+
+  /** Each envelope in a send of its own, a moment apart, so each comes in a fetch of its own. */
+  async function publishOneByOne(topic: string, envelopes: AnyEnvelope[]): Promise<void> {
+    const sender = await kafka.bus.producer();
+    try {
+      for (const e of envelopes) {
+        await sender.send([{ topic, key: e.jobId ?? `${e.accountId}/rb`, value: encodeEvent(e) }]);
+        await new Promise((r) => setTimeout(r, 60));
+      }
+    } finally {
+      await sender.disconnect();
+    }
+  }
+
+  beforeAll(async () => {
+    db = await isolatedDatabase(config, EXECUTION_MIGRATIONS);
+    kafka = await isolatedTopics(config, 1);
+    // The service's own connection, which the infrastructure opens and closes; its transactions counted.
+    const dataSource = createDataSource({ url: config.databaseUrl, schema: db.schema, migrations: EXECUTION_MIGRATIONS, applicationName: 'jobledger-int-test', poolSize: 4 });
+    const transaction = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
+    dataSource.transaction = ((...args: unknown[]) => (transactions++, transaction(...args))) as typeof dataSource.transaction;
+    store = new JobSpecStore(dataSource, config);
+    const logger = new JsonLogger('specs-test', 'error');
+    infra = new Infrastructure(config, dataSource, kafka.bus, logger);
+    producer = new SharedProducer(kafka.bus);
+    consumer = new ManagedConsumer(kafka.bus, producer, infra, config, logger, new Metrics());
+    infra.onApplicationBootstrap();
+    startSpecsProjection(consumer, store, kafka.topics);
+  }, 30_000);
+
+  afterAll(async () => {
+    await consumer?.onApplicationShutdown();
+    await producer?.disconnect();
+    await infra?.onApplicationShutdown();
+    await db.drop();
+    await kafka.drop();
+  });
+
+  it('applies a job’s submission, takes no transaction for the job events it ignores, and still stores their positions', async () => {
+    const runbook = { name: 'rb', version: 1, sha256: 'a'.repeat(64), runtime: 'node' };
+    await publishOneByOne(kafka.topics.runbookEvents, [envelope('RunbookPublished', undefined, { ...runbook, source: 'export default async () => 1;', runOn: null, description: null, at })]);
+    await infra.whenReady();
+    await publishOneByOne(kafka.topics.jobEvents, [envelope('JobSubmitted', 'job-1', { ...submitted('job-1').data, runbook })]);
+    await eventually(() => store.find('acct-a', 'job-1'), (spec) => spec !== null, 20_000);
+
+    const before = transactions;
+    await publishOneByOne(kafka.topics.jobEvents, [
+      envelope('JobAssigned', 'job-1', { worker: 'w1', workerGroup: 'default', attempt: 1, at }),
+      envelope('JobStarted', 'job-1', { worker: 'w1', attempt: 1, at }),
+      envelope('JobCompleted', 'job-1', { result: 1, outputRecords: 0, at }),
+    ]);
+    // Offsets 1..3 of the one partition: stored within about a second, by one transaction for the three fetches.
+    await eventually(() => store.hasProjectedPast({ topic: kafka.topics.jobEvents, partition: 0, offset: '3' }), (past) => past, 10_000);
+    expect(transactions - before).toBe(1);
+  }, 40_000);
+
+  it('still tells a job whose submission never came, once the projection passed its assignment', async () => {
+    await publishOneByOne(kafka.topics.jobEvents, [envelope('JobAssigned', 'job-lost', { worker: 'w1', workerGroup: 'default', attempt: 1, at })]);
+    const started = Date.now();
+    const result = await waitForSpec(store, 'acct-a', 'job-lost', { topic: kafka.topics.jobEvents, partition: 0, offset: '4' }, new AbortController().signal, { pollMs: 20, maxPollMs: 100 });
+    expect(result).toEqual({ missing: expect.stringContaining('its submission is not on') });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 20_000);
+});

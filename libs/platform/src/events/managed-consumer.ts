@@ -44,6 +44,8 @@ export interface ProjectionSettings<E> extends ConsumeSettings<E> {
   applies?: (envelope: E) => boolean;
   /** @default 1000 */
   idlePositionsMs?: number;
+  /** Told the events a transaction applied, once it committed (e.g. to wake who waits for them in this process). */
+  onApplied?: (events: Decoded<E>[]) => void;
 }
 
 type PositionClaim = { topic: string; partition: number; through: bigint };
@@ -106,17 +108,19 @@ export class ManagedConsumer {
       // A partition is in one fetch at a time: this one stores a later position than any held for it.
       idle?.forget(claims);
       try {
-        await target.dataSource.transaction(async (manager) => {
+        const applied = await target.dataSource.transaction(async (manager) => {
           // Locked, so two members briefly owning a partition during a rebalance never apply the same offsets twice.
           const froms = await positions.claimMany(manager, claims);
           const fresh = batches.flatMap(({ events }, i) => events.filter((e) => BigInt(e.message.offset) >= froms[i]));
           if (fresh.length > 0) await apply(manager, fresh);
+          return fresh;
         });
+        if (applied.length > 0) settings.onApplied?.(applied);
         return;
       } catch (error) {
         if (isTransient(error)) throw error;
       }
-      for (const { batch, events } of batches) await this.applyBatch(groupId, positions, target, apply, batch, events);
+      for (const { batch, events } of batches) await this.applyBatch(groupId, positions, target, apply, batch, events, settings.onApplied);
     });
   }
 
@@ -128,16 +132,19 @@ export class ManagedConsumer {
     apply: ProjectionHandler<E>,
     batch: InboundBatch,
     events: Decoded<E>[],
+    onApplied: ((events: Decoded<E>[]) => void) | undefined,
   ): Promise<void> {
     const end = endOf(batch);
     let stored = -1n;
     const commit = async (subset: Decoded<E>[], through: bigint) => {
-      await target.dataSource.transaction(async (manager) => {
+      const applied = await target.dataSource.transaction(async (manager) => {
         const from = await positions.claim(manager, batch.topic, batch.partition, through);
         const fresh = subset.filter((e) => BigInt(e.message.offset) >= from);
         if (fresh.length > 0) await apply(manager, fresh);
+        return fresh;
       });
       stored = through;
+      if (applied.length > 0) onApplied?.(applied);
     };
     // The whole batch stores the batch's end; one event of the one-by-one retry stores its own.
     await this.handle(groupId, events, (subset) =>

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
 import type { AnyEnvelope, RunbookPublishedData, TopicNames } from '@jobledger/events';
 import type { EntityManager } from 'typeorm';
-import { PLATFORM_CONFIG, ProjectionPositions, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { PLATFORM_CONFIG, ProjectionPositions, jobKey, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, ManagedConsumer, PlatformConfig } from '@jobledger/platform';
 
 export interface JobSpec {
@@ -14,6 +14,11 @@ export interface JobSpec {
   lastCheckpoint: { checkpointId: string; state: unknown } | null;
   /** The highest seq of the job's records so far; a new attempt numbers on from it. */
   lastSeq: number;
+}
+
+export interface SubmissionWatch {
+  pause(ms: number): Promise<void>;
+  close(): void;
 }
 
 /** Where an event is on the log. */
@@ -40,7 +45,7 @@ export function startSpecsProjection(consumer: ManagedConsumer, specs: JobSpecSt
     [topics.jobEvents, topics.runbookEvents, topics.jobOutput],
     { dataSource: specs.dataSource, schema: specs.schema },
     (manager, events) => specs.project(manager, events),
-    { applies: (envelope: AnyEnvelope) => SPEC_EVENT_TYPES.has(envelope.type) },
+    { applies: (envelope: AnyEnvelope) => SPEC_EVENT_TYPES.has(envelope.type), onApplied: (events) => specs.projected(events) },
   );
 }
 
@@ -55,12 +60,59 @@ export class JobSpecStore {
   readonly schema: string;
   private readonly positions: ProjectionPositions;
 
+  /** Watches of this process for a job's submission, by account/job. */
+  private readonly watches = new Map<string, Set<() => void>>();
+
   constructor(
     readonly dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     this.schema = quoteIdent(serviceSchema(config));
     this.positions = new ProjectionPositions(dataSource, this.schema, SPECS_CONSUMER_NAME);
+  }
+
+  /**
+   * Watches for the job's submission to be committed by this process's projection: the
+   * submission often comes in the same fetch as the assignment, and is readable a transaction
+   * later. `pause(ms)` resolves at that commit (also one that came since the last pause), or
+   * after `ms` — another worker's process may project it instead. Close it when done.
+   */
+  watchSubmission(accountId: string, jobId: string): SubmissionWatch {
+    const key = jobKey(accountId, jobId);
+    let committed = false;
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      committed = true;
+      wake?.();
+    };
+    const watches = this.watches.get(key) ?? new Set<() => void>();
+    this.watches.set(key, watches.add(notify));
+    return {
+      pause: (ms) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => wake?.(), ms);
+          wake = () => {
+            clearTimeout(timer);
+            wake = undefined;
+            committed = false;
+            resolve();
+          };
+          if (committed) wake();
+        }),
+      close: () => {
+        watches.delete(notify);
+        if (watches.size === 0 && this.watches.get(key) === watches) this.watches.delete(key);
+      },
+    };
+  }
+
+  /** Told what a committed transaction of the projection applied. */
+  projected(events: DecodedEvent[]): void {
+    if (this.watches.size === 0) return;
+    for (const { envelope } of events) {
+      if (envelope.type !== 'JobSubmitted' || !envelope.jobId) continue;
+      for (const notify of this.watches.get(jobKey(envelope.accountId, envelope.jobId)) ?? []) notify();
+    }
   }
 
   /**

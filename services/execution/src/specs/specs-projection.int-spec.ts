@@ -79,10 +79,22 @@ describe('the specs projection as workers run it, against Kafka and Postgres', (
     expect(transactions - before).toBe(1);
   }, 40_000);
 
+  it('ends a worker’s pause as soon as its own process has projected the job’s submission', async () => {
+    const runbook = { name: 'rb', version: 1, sha256: 'a'.repeat(64), runtime: 'node' };
+    // The assignment is seen first (as when both come in one fetch): the first look finds nothing and pauses for 5 s.
+    const started = Date.now();
+    const waiting = waitForSpec(store, 'acct-a', 'job-2', { topic: kafka.topics.jobEvents, partition: 0, offset: '99' }, new AbortController().signal, { pollMs: 5_000 });
+    await new Promise((r) => setTimeout(r, 100));
+    await publishOneByOne(kafka.topics.jobEvents, [envelope('JobSubmitted', 'job-2', { ...submitted('job-2').data, runbook })]);
+    const result = await waiting;
+    expect('spec' in result && result.spec.submitted.jobId).toBe('job-2');
+    expect(Date.now() - started).toBeLessThan(3_000);
+  }, 20_000);
+
   it('still tells a job whose submission never came, once the projection passed its assignment', async () => {
     await publishOneByOne(kafka.topics.jobEvents, [envelope('JobAssigned', 'job-lost', { worker: 'w1', workerGroup: 'default', attempt: 1, at })]);
     const started = Date.now();
-    const result = await waitForSpec(store, 'acct-a', 'job-lost', { topic: kafka.topics.jobEvents, partition: 0, offset: '4' }, new AbortController().signal, { pollMs: 20, maxPollMs: 100 });
+    const result = await waitForSpec(store, 'acct-a', 'job-lost', { topic: kafka.topics.jobEvents, partition: 0, offset: '5' }, new AbortController().signal, { pollMs: 20, maxPollMs: 100 });
     expect(result).toEqual({ missing: expect.stringContaining('its submission is not on') });
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 20_000);

@@ -1,4 +1,3 @@
-import { sleep } from '@jobledger/platform';
 import type { JobSpec, JobSpecStore, LogPosition } from './job-spec.store';
 
 export type SpecWait = { spec: JobSpec } | { missing: string } | { interrupted: true };
@@ -24,7 +23,8 @@ export interface SpecWaitOptions {
  * submission whose runbook version is missing waits `runbookGraceMs` for runbook-events (the
  * submission service publishes a version before it accepts jobs of it). A stop or release of the
  * run ends the wait. The looks back off: a worker whose slots all wait must not load Postgres
- * (and itself) so much that the projection it waits for falls further behind.
+ * (and itself) so much that the projection it waits for falls further behind; the submission
+ * projected by this process's own consumer ends a pause at once.
  */
 export async function waitForSpec(store: JobSpecStore, accountId: string, jobId: string, assignedAt: LogPosition, signal: AbortSignal, options: SpecWaitOptions = {}): Promise<SpecWait> {
   let pollMs = options.pollMs ?? 25;
@@ -34,25 +34,30 @@ export async function waitForSpec(store: JobSpecStore, accountId: string, jobId:
   const started = Date.now();
   let reportedAt = started;
   let submissionSeenAt: number | null = null;
-  for (;;) {
-    const spec = await store.find(accountId, jobId);
-    if (spec) return { spec };
-    if (signal.aborted) return { interrupted: true };
-    if (await store.hasSubmission(accountId, jobId)) {
-      submissionSeenAt ??= Date.now();
-      if (Date.now() - submissionSeenAt > runbookGraceMs) {
-        return { missing: `its runbook version is not on runbook-events ${runbookGraceMs} ms after its submission was projected` };
+  const watch = store.watchSubmission(accountId, jobId);
+  try {
+    for (;;) {
+      const spec = await store.find(accountId, jobId);
+      if (spec) return { spec };
+      if (signal.aborted) return { interrupted: true };
+      if (await store.hasSubmission(accountId, jobId)) {
+        submissionSeenAt ??= Date.now();
+        if (Date.now() - submissionSeenAt > runbookGraceMs) {
+          return { missing: `its runbook version is not on runbook-events ${runbookGraceMs} ms after its submission was projected` };
+        }
+      } else if (await store.hasProjectedPast(assignedAt)) {
+        // The batch with the submission may have committed between the two looks.
+        const late = await store.find(accountId, jobId);
+        return late ? { spec: late } : { missing: `its submission is not on ${assignedAt.topic} before its assignment (partition ${assignedAt.partition}, offset ${assignedAt.offset})` };
       }
-    } else if (await store.hasProjectedPast(assignedAt)) {
-      // The batch with the submission may have committed between the two looks.
-      const late = await store.find(accountId, jobId);
-      return late ? { spec: late } : { missing: `its submission is not on ${assignedAt.topic} before its assignment (partition ${assignedAt.partition}, offset ${assignedAt.offset})` };
+      if (Date.now() - reportedAt >= lagReportMs) {
+        options.onLagging?.(Date.now() - started);
+        reportedAt = Date.now();
+      }
+      await watch.pause(pollMs);
+      pollMs = Math.min(pollMs * 2, maxPollMs);
     }
-    if (Date.now() - reportedAt >= lagReportMs) {
-      options.onLagging?.(Date.now() - started);
-      reportedAt = Date.now();
-    }
-    await sleep(pollMs);
-    pollMs = Math.min(pollMs * 2, maxPollMs);
+  } finally {
+    watch.close();
   }
 }

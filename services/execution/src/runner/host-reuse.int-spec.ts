@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createRunbookRunner, type RunbookRunner } from './index';
 import { eventually, isAlive, request, runToEnd, values } from './testing/run-helpers';
 
@@ -23,6 +24,10 @@ export default async (p, ctx) => {
     sh.stdout.on('data', (d) => (out += d));
     await new Promise((resolve) => sh.on('close', resolve));
     seen.forked = Number(out.trim());
+  }
+  if (p.forkLater) {
+    // After the job ended, while its host waits for the next one: a process the next job's end must find.
+    setTimeout(() => spawn('sh', ['-c', 'sleep 30 >/dev/null 2>&1 &'], { stdio: 'ignore' }), p.forkLater).unref();
   }
   if (p.fail) throw new Error('failed on purpose');
   if (p.exit) { ctx.output(process.pid); await new Promise((resolve) => setTimeout(resolve, 50)); process.exit(3); }
@@ -92,6 +97,17 @@ describe('node hosts kept for later jobs of the same account and runbook', () =>
     const first = await probe({ fork: true });
     expect(first.seen.forked).toBeGreaterThan(0);
     expect(await eventually(() => !isAlive(first.seen.forked as number))).toBe(true);
+    expect((await probe()).seen.pid).not.toBe(first.seen.pid);
+  });
+
+  it('does not keep a host in whose group a process appeared while it waited between jobs', async () => {
+    const first = await probe({ forkLater: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const leftover = Number(execFileSync('pgrep', ['-g', String(first.seen.pid), '-f', 'sleep 30'], { encoding: 'utf8' }).trim().split('\n')[0]);
+    expect(leftover).toBeGreaterThan(0);
+    // Kept after the first job (nothing was left yet), so the second runs there; its end finds the process.
+    expect((await probe()).seen.pid).toBe(first.seen.pid);
+    expect(await eventually(() => !isAlive(leftover))).toBe(true);
     expect((await probe()).seen.pid).not.toBe(first.seen.pid);
   });
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { cleanEnv, createJobHome } from './job-env';
 import { RUNBOOK_HOST_SOURCE } from './node-host.source';
-import { signalGroup } from './process-group';
+import { LoneGroup, signalGroup } from './process-group';
 import type { RunAs } from './runner.types';
 
 /** A forked node runbook host: one job at a time, and more than one only of the same account and runbook version (host-pool.ts). */
@@ -15,9 +15,12 @@ export interface NodeHost {
   jobs: number;
   /** true once the host can take a job; false when it died first. */
   ready: Promise<boolean>;
+  /** Whether a job left a process in the host's group. */
+  group: LoneGroup;
 }
 
 export function spawnNodeHost(memoryMb: number, runAs?: RunAs): NodeHost {
+  const group = new LoneGroup();
   const home = createJobHome(runAs);
   const child = spawn(process.execPath, [`--max-old-space-size=${memoryMb}`, '-e', RUNBOOK_HOST_SOURCE], {
     cwd: home,
@@ -38,7 +41,7 @@ export function spawnNodeHost(memoryMb: number, runAs?: RunAs): NodeHost {
     child.once('exit', () => resolve(false));
     child.once('error', () => resolve(false));
   });
-  return { child, home, memoryMb, jobs: 0, ready };
+  return { child, home, memoryMb, jobs: 0, ready, group };
 }
 
 /** Idle hosts must not keep the worker's event loop alive. */

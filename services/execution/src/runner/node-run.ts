@@ -34,6 +34,7 @@ export async function runNode(req: RunRequest, host: NodeHost, ctx: RunContext):
     child,
     home,
     endMark,
+    group: host.group,
     rssLimitBytes: (ctx.limits.memoryMb + RSS_HEADROOM_MB) * 1024 * 1024,
     startSeq: req.startSeq,
     requestStop: () => sendToHost(child, { t: 'stop' }),

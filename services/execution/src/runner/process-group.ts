@@ -59,6 +59,24 @@ export function groupHasOthers(pgid: number): boolean {
   return false;
 }
 
+/**
+ * `groupHasOthers` for a kept host's group, asked after each of its jobs: the scan of /proc is skipped
+ * while no process or thread was created on the machine since the group was last seen alone (the pid
+ * counter has not moved), which on a quiet worker is most jobs.
+ */
+export class LoneGroup {
+  /** The pid counter when the group was last known to hold only its leader; taken before the leader is spawned. */
+  private aloneThrough = lastPidHandedOut();
+
+  hasOthers(pgid: number): boolean {
+    const counter = lastPidHandedOut();
+    if (counter !== 0 && counter === this.aloneThrough) return false;
+    const others = groupHasOthers(pgid);
+    if (!others) this.aloneThrough = counter;
+    return others;
+  }
+}
+
 function lastPidHandedOut(): number {
   try {
     return Number(readFileSync('/proc/loadavg', 'latin1').trim().split(' ')[4]) || 0;

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter';
 import { groupHasOthers, signalGroup, treeRssBytes } from './process-group';
+import type { LoneGroup } from './process-group';
 import { RecordSink } from './record-sink';
 import type { FailureReason, RunAs, RunEnding, RunHooks, RunLimits, RunOutcome, StreamName } from './runner.types';
 
@@ -42,6 +43,8 @@ export interface SessionConfig extends RunContext {
    * the job's last unterminated line.
    */
   endMark?: string;
+  /** With `endMark`: tells whether the job left a process in the group (a kept process must have none). */
+  group?: LoneGroup;
 }
 
 /**
@@ -149,7 +152,7 @@ export class RunSession {
         child.stdout?.destroy();
         child.stderr?.destroy();
       }
-      await rm(this.cfg.home, { recursive: true, force: true }).catch(() => undefined);
+      await removeHome(this.cfg.home);
     }
   }
 
@@ -160,7 +163,7 @@ export class RunSession {
       await within(marks, END_MARK_WAIT_MS);
     }
     const { pid, exitCode, signalCode } = this.cfg.child;
-    return this.marksSeen.size === 2 && exitCode === null && signalCode === null && pid !== undefined && !groupHasOthers(pid);
+    return this.marksSeen.size === 2 && exitCode === null && signalCode === null && pid !== undefined && !(this.cfg.group ? this.cfg.group.hasOthers(pid) : groupHasOthers(pid));
   }
 
   private capture(stream: Readable | null, name: StreamName): LineSplitter {
@@ -207,6 +210,16 @@ export class RunSession {
     if (this.ending || !this.cfg.child.pid) return;
     if (treeRssBytes(this.cfg.child.pid) <= this.cfg.rssLimitBytes) return;
     this.fail('MemoryLimit', `Runbook exceeded its memory limit of ${this.cfg.limits.memoryMb} MiB`);
+  }
+}
+
+/** Most jobs leave their home empty: one rmdir, and a recursive removal only for what they left in it. */
+async function removeHome(home: string): Promise<void> {
+  try {
+    await rmdir(home);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    await rm(home, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

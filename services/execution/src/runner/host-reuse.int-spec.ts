@@ -5,13 +5,14 @@ import { eventually, isAlive, request, runToEnd, values } from './testing/run-he
 /** Reports where it ran; what it does besides depends on its parameters, so every job below shares one source. */
 const PROBE = `
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 let moduleRuns = 0;
 export default async (p, ctx) => {
   moduleRuns++;
   const seen = { pid: process.pid, cwd: process.cwd(), home: process.env.HOME, leftEnv: process.env.LEFT_BY_JOB ?? null,
     global: globalThis.leftByJob ?? null, moduleRuns, previousHomeExists: p.previousHome ? existsSync(p.previousHome) : null };
   if (p.pollute) { process.env.LEFT_BY_JOB = 'yes'; globalThis.leftByJob = 'yes'; }
+  if (p.leaveFiles) { mkdirSync('sub'); writeFileSync('sub/left.txt', 'x'); writeFileSync('left.txt', 'x'); }
   if (p.timer) setTimeout(() => {}, 60_000);
   if (p.lateOutput) {
     const timer = setInterval(() => { ctx.output('late ctx output'); console.log('late console output'); }, 5);
@@ -65,6 +66,8 @@ describe('node hosts kept for later jobs of the same account and runbook', () =>
     expect(second.seen.home).not.toBe(first.seen.home);
     expect(second.seen.cwd).toBe(second.seen.home);
     expect(second.seen.previousHomeExists).toBe(false); // the first job's home is removed
+    const third = await probe({ leaveFiles: true });
+    expect((await probe({ previousHome: third.seen.home })).seen.previousHomeExists).toBe(false); // with what the job left in it
     expect(second.seen.leftEnv).toBeNull(); // the environment is the clean one again
     // What a kept host does share, as a function's warm environment does: its global object.
     expect(second.seen.global).toBe('yes');

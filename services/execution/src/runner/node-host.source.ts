@@ -14,6 +14,9 @@
  * that everything the job wrote to them has arrived. `reusable` says the job left nothing running in
  * the host (no timers, sockets, servers, child processes or pending requests that keep it alive).
  */
+/** The file the host writes each job's runbook module to, in the job's home (named in the program below). */
+export const RUNBOOK_FILE = 'runbook.mjs';
+
 export const RUNBOOK_HOST_SOURCE = String.raw`
 'use strict';
 process.title = 'jobledger-runbook-host'; // instead of this whole program in ps

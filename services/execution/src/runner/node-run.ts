@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { applyHostMessage, sendToHost } from './host-messages';
+import { RUNBOOK_FILE } from './node-host.source';
 import { createJobHome } from './job-env';
 import type { NodeHost } from './node-host';
 import { RunSession, type RunContext } from './run-session';
@@ -33,6 +34,7 @@ export async function runNode(req: RunRequest, host: NodeHost, ctx: RunContext):
     ...ctx,
     child,
     home,
+    homeFiles: [RUNBOOK_FILE],
     endMark,
     group: host.group,
     rssLimitBytes: (ctx.limits.memoryMb + RSS_HEADROOM_MB) * 1024 * 1024,

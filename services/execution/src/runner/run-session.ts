@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter';
 import { groupHasOthers, signalGroup, treeRssBytes } from './process-group';
@@ -30,6 +31,8 @@ export interface SessionConfig extends RunContext {
   child: ChildProcess;
   /** The job's private HOME/cwd; removed when the run ends. */
   home: string;
+  /** Files the runner itself puts in the home, removed by name (the rest of the home is looked for only when it is not then empty). */
+  homeFiles?: string[];
   rssLimitBytes: number;
   startSeq: number;
   /** Tells the runbook to stop (ctx.signal / SIGTERM); SIGKILL follows after the grace period. */
@@ -152,7 +155,7 @@ export class RunSession {
         child.stdout?.destroy();
         child.stderr?.destroy();
       }
-      await removeHome(this.cfg.home);
+      await removeHome(this.cfg.home, this.cfg.homeFiles ?? []);
     }
   }
 
@@ -213,9 +216,10 @@ export class RunSession {
   }
 }
 
-/** Most jobs leave their home empty: one rmdir, and a recursive removal only for what they left in it. */
-async function removeHome(home: string): Promise<void> {
+/** Most jobs leave nothing in their home but what the runner put there: unlink that, then one rmdir; a recursive removal only for the rest. */
+async function removeHome(home: string, files: string[]): Promise<void> {
   try {
+    await Promise.all(files.map((file) => unlink(join(home, file)).catch(() => undefined)));
     await rmdir(home);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;

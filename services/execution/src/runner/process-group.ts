@@ -39,7 +39,7 @@ export function treeRssBytes(rootPid: number): number {
  * the processes newer than the leader are looked at, unless the pid counter wrapped around since the leader
  * started (the last pid handed out, from /proc/loadavg, is then below it): then all of them.
  */
-export function groupHasOthers(pgid: number): boolean {
+function groupHasOthers(pgid: number): boolean {
   let names: string[];
   try {
     names = readdirSync('/proc');

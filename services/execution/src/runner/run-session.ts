@@ -3,7 +3,7 @@ import { rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter';
-import { groupHasOthers, signalGroup, treeRssBytes } from './process-group';
+import { signalGroup, treeRssBytes } from './process-group';
 import type { LoneGroup } from './process-group';
 import { RecordSink } from './record-sink';
 import type { FailureReason, RunAs, RunEnding, RunHooks, RunLimits, RunOutcome, StreamName } from './runner.types';
@@ -46,7 +46,7 @@ export interface SessionConfig extends RunContext {
    * the job's last unterminated line.
    */
   endMark?: string;
-  /** With `endMark`: tells whether the job left a process in the group (a kept process must have none). */
+  /** With `endMark`: tells whether the job left a process in the group (a kept process must have none; without it none is kept). */
   group?: LoneGroup;
 }
 
@@ -166,7 +166,7 @@ export class RunSession {
       await within(marks, END_MARK_WAIT_MS);
     }
     const { pid, exitCode, signalCode } = this.cfg.child;
-    return this.marksSeen.size === 2 && exitCode === null && signalCode === null && pid !== undefined && !(this.cfg.group ? this.cfg.group.hasOthers(pid) : groupHasOthers(pid));
+    return this.marksSeen.size === 2 && exitCode === null && signalCode === null && pid !== undefined && this.cfg.group !== undefined && !this.cfg.group.hasOthers(pid);
   }
 
   private capture(stream: Readable | null, name: StreamName): LineSplitter {

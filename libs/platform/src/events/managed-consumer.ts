@@ -92,21 +92,22 @@ export class ManagedConsumer {
   startProjectionWhenReady<E = AnyEnvelope>(group: string, topics: string[], target: ProjectionTarget, apply: ProjectionHandler<E>, settings: ProjectionSettings<E> = {}): void {
     const groupId = `${this.config.topicPrefix}${group}`;
     const positions = new ProjectionPositions(target.dataSource, target.schema, group);
-    const idle = settings.applies
-      ? (this.heldPositions = new HeldPositions(
+    const { applies } = settings;
+    const held = (this.heldPositions = applies
+      ? new HeldPositions(
           (claims) => target.dataSource.transaction((manager) => positions.claimMany(manager, claims)).then(() => undefined),
           settings.idlePositionsMs ?? 1_000,
           (error) => this.logger.warn('could not store the positions of ignored events; will retry', { groupId, error: error.message }),
-        ))
-      : undefined;
+        )
+      : undefined);
     this.run(groupId, topics, settings, positions, async (batches) => {
       const claims = batches.map(({ batch }) => ({ topic: batch.topic, partition: batch.partition, through: endOf(batch) }));
-      if (idle && settings.applies && batches.every(({ events }) => !events.some((e) => settings.applies?.(e.envelope)))) {
-        idle.hold(claims);
+      if (applies && held && batches.every(({ events }) => !events.some((e) => applies(e.envelope)))) {
+        held.hold(claims);
         return;
       }
       // A partition is in one fetch at a time: this one stores a later position than any held for it.
-      idle?.forget(claims);
+      held?.forget(claims);
       try {
         const applied = await target.dataSource.transaction(async (manager) => {
           // Locked, so two members briefly owning a partition during a rebalance never apply the same offsets twice.

@@ -7,3 +7,5 @@ export { delivered, submitted } from './job-events';
 export { eventually } from './eventually';
 export { startStack } from './stack';
 export type { Stack, StackOptions } from './stack';
+export { serviceConsumer } from './service-consumer';
+export type { ServiceConsumer } from './service-consumer';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { encodeEvent } from '@jobledger/events';
 import type { AnyEnvelope } from '@jobledger/events';
-import { Infrastructure, JsonLogger, ManagedConsumer, Metrics, SharedProducer, createDataSource } from '@jobledger/platform';
-import { eventually, isolatedDatabase, isolatedTopics, submitted, testPlatformConfig } from '@jobledger/testing';
-import type { IsolatedDatabase, IsolatedTopics } from '@jobledger/testing';
+import { createDataSource } from '@jobledger/platform';
+import { eventually, isolatedDatabase, isolatedTopics, serviceConsumer, submitted, testPlatformConfig } from '@jobledger/testing';
+import type { IsolatedDatabase, IsolatedTopics, ServiceConsumer } from '@jobledger/testing';
 import { EXECUTION_MIGRATIONS } from '../migrations';
 import { JobSpecStore, startSpecsProjection } from './job-spec.store';
 import { waitForSpec } from './wait-for-spec';
@@ -19,9 +19,7 @@ describe('the specs projection as workers run it, against Kafka and Postgres', (
   let db: IsolatedDatabase;
   let kafka: IsolatedTopics;
   let store: JobSpecStore;
-  let consumer: ManagedConsumer;
-  let infra: Infrastructure;
-  let producer: SharedProducer;
+  let service: ServiceConsumer;
   let transactions = 0;
 
   /** Each envelope in a send of its own, a moment apart, so each comes in a fetch of its own. */
@@ -45,18 +43,12 @@ describe('the specs projection as workers run it, against Kafka and Postgres', (
     const transaction = dataSource.transaction.bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
     dataSource.transaction = ((...args: unknown[]) => (transactions++, transaction(...args))) as typeof dataSource.transaction;
     store = new JobSpecStore(dataSource, config);
-    const logger = new JsonLogger('specs-test', 'error');
-    infra = new Infrastructure(config, dataSource, kafka.bus, logger);
-    producer = new SharedProducer(kafka.bus);
-    consumer = new ManagedConsumer(kafka.bus, producer, infra, config, logger, new Metrics());
-    infra.onApplicationBootstrap();
-    startSpecsProjection(consumer, store, kafka.topics);
+    service = serviceConsumer(config, kafka.bus, dataSource, 'specs-test');
+    startSpecsProjection(service.consumer, store, kafka.topics);
   }, 30_000);
 
   afterAll(async () => {
-    await consumer?.onApplicationShutdown();
-    await producer?.disconnect();
-    await infra?.onApplicationShutdown();
+    await service?.stop();
     await db.drop();
     await kafka.drop();
   });
@@ -64,7 +56,7 @@ describe('the specs projection as workers run it, against Kafka and Postgres', (
   it('applies a job’s submission, takes no transaction for the job events it ignores, and still stores their positions', async () => {
     const runbook = { name: 'rb', version: 1, sha256: 'a'.repeat(64), runtime: 'node' };
     await publishOneByOne(kafka.topics.runbookEvents, [envelope('RunbookPublished', undefined, { ...runbook, source: 'export default async () => 1;', runOn: null, description: null, at })]);
-    await infra.whenReady();
+    await service.whenReady();
     await publishOneByOne(kafka.topics.jobEvents, [envelope('JobSubmitted', 'job-1', { ...submitted('job-1').data, runbook })]);
     await eventually(() => store.find('acct-a', 'job-1'), (spec) => spec !== null, 20_000);
 

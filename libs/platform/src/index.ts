@@ -9,6 +9,8 @@ export { combineStatements, queryTogether } from './db/combined-statement';
 export type { SqlStatement } from './db/combined-statement';
 export { copyChunks, copyRows, copyText } from './db/copy-rows';
 export type { CopyValue } from './db/copy-rows';
+export { GroupCommit } from './db/group-commit';
+export type { GroupCommitOptions, Outcome } from './db/group-commit';
 export { isUnrecoverable, retryUntilDone, sleep } from './lifecycle/retry';
 export { Infrastructure } from './lifecycle/infrastructure';
 export type { CheckResult, ReadinessReport } from './lifecycle/infrastructure';

@@ -108,6 +108,11 @@ describe('one job end to end, across the four services and the gateway', () => {
     const tooBig = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', parameters: { blob: 'x'.repeat(2 * 1024 * 1024) } });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const nul = await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', id: 'nul-inside', parameters: { text: 'a\u0000b' } });
+    expect(nul.status).toBe(400);
+    expect(nul.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { path: '$.parameters.text' } });
+    await request(stack.baseUrl).get('/v1/jobs/nul-inside').set(auth()).expect(404);
   });
 
   it('needs a valid bearer key on every request', async () => {

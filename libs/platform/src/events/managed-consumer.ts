@@ -8,6 +8,7 @@ import type { JsonLogger } from '../logging/json-logger';
 import type { SharedProducer } from './shared-producer';
 import type { Metrics } from '../metrics/metrics';
 import { ProjectionPositions } from './projection-positions';
+import { sleep } from '../lifecycle/retry';
 
 export interface Decoded<E> {
   envelope: E;
@@ -32,6 +33,12 @@ export interface ConsumeSettings<E> {
   fromBeginning?: boolean;
   /** Turns bytes into an envelope or throws InvalidEventError. @default decodeEvent */
   decode?: (bytes: Buffer | null) => E;
+  /**
+   * After handing a fetch over, wait this long before fetching again, so that the next fetch
+   * brings what came meanwhile: fewer, larger batches (and transactions) for a consumer whose
+   * readers accept being this much further behind. @default 0
+   */
+  gatherMs?: number;
 }
 
 export interface ProjectionSettings<E> extends ConsumeSettings<E> {
@@ -180,6 +187,7 @@ export class ManagedConsumer {
           decoded.push({ batch, events });
         }
         await handle(decoded);
+        if (settings.gatherMs) await sleep(settings.gatherMs);
       });
       this.logger.info('consuming', { groupId, topics });
     });

@@ -34,13 +34,21 @@ export function outboxInsert(quotedSchema: string, messages: readonly OutboundMe
   return {
     sql: `INSERT INTO ${quotedSchema}.outbox (topic, key, value, headers)
       SELECT t, k, v, h::jsonb FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[]) WITH ORDINALITY AS m(t, k, v, h, n) ORDER BY n`,
-    params: [
-      pgArray(messages.map((m) => m.topic)),
-      pgArray(messages.map((m) => m.key)),
-      messages.map((m) => (Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value))),
-      pgArray(messages.map((m) => JSON.stringify(m.headers ?? {}))),
-    ],
+    params: outboxColumns(messages),
   };
+}
+
+/**
+ * The messages as the outbox's four columns, for `unnest($n::text[], $n+1::text[], $n+2::bytea[], $n+3::text[])`
+ * (topic, key, value, headers as JSON text) — for a statement that writes outbox rows with others of its own.
+ */
+export function outboxColumns(messages: readonly OutboundMessage[]): [string, string, Buffer[], string] {
+  return [
+    pgArray(messages.map((m) => m.topic)),
+    pgArray(messages.map((m) => m.key)),
+    messages.map((m) => (Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value))),
+    pgArray(messages.map((m) => JSON.stringify(m.headers ?? {}))),
+  ];
 }
 
 /** SQL for a consumer's inbox: the ids of the events it has applied. */

@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { decide, initialState } from '@jobledger/domain';
 import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
 import { topicNames } from '@jobledger/events';
-import type { JobView } from '@jobledger/events';
+import type { JobView, TopicNames } from '@jobledger/events';
 import type { OutboundMessage } from '@jobledger/kafka';
-import { ApiError, GroupCommit, OutboxRelay, PLATFORM_CONFIG, commandMessage, jobKey, pgArray, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { ApiError, GroupCommit, OutboxRelay, PLATFORM_CONFIG, commandMessage, jobKey, outboxColumns, pgArray, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { EventContext, Outcome, PlatformConfig } from '@jobledger/platform';
 import { canonicalJson } from './canonical-json';
 import { submittedJobView } from './job-view';
@@ -65,14 +65,16 @@ export const MAX_SUBMISSIONS_PER_WRITE = 200;
 @Injectable()
 export class SubmitJobHandler {
   private readonly schema: string;
+  private readonly topics: TopicNames;
   private readonly submissions: GroupCommit<Submission, SubmitJobResult>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
-    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
     this.schema = quoteIdent(serviceSchema(config));
+    this.topics = topicNames(config.topicPrefix);
     this.submissions = new GroupCommit((group) => this.write(group), {
       maxGroup: MAX_SUBMISSIONS_PER_WRITE,
       keyOf: (s) => jobKey(s.accountId, s.jobId),
@@ -92,7 +94,7 @@ export class SubmitJobHandler {
     group.forEach((submission, index) => {
       try {
         const submitted = this.submitted(submission, runbooks[index]);
-        const command = commandMessage({ type: 'SubmitJob', data: submitted }, submission.context, submission.accountId, submission.jobId, topicNames(this.config.topicPrefix));
+        const command = commandMessage({ type: 'SubmitJob', data: submitted }, submission.context, submission.accountId, submission.jobId, this.topics);
         accepted.push({ index, submission, submitted, command });
       } catch (error) {
         outcomes[index] = { error };
@@ -197,10 +199,7 @@ export class SubmitJobHandler {
         pgArray(accepted.map((a) => a.submission.requestHash)),
         pgArray(accepted.map((a) => JSON.stringify(a.submitted))),
         pgArray(accepted.map((a) => a.submitted.at)),
-        pgArray(accepted.map((a) => a.command.topic)),
-        pgArray(accepted.map((a) => a.command.key)),
-        accepted.map((a) => (Buffer.isBuffer(a.command.value) ? a.command.value : Buffer.from(a.command.value))),
-        pgArray(accepted.map((a) => JSON.stringify(a.command.headers ?? {}))),
+        ...outboxColumns(accepted.map((a) => a.command)),
       ],
     );
   }

@@ -12,6 +12,7 @@ describe('bench flags', () => {
       runtime: 'node',
       parts: ['jobledger', 'bullmq', 'kafka', 'replay', 'replay-log'],
       logJobs: 20_000,
+      warmup: 1000,
       out: 'bench/results/latest.json',
     });
   });
@@ -22,6 +23,11 @@ describe('bench flags', () => {
 
   it('replays a log of its own, of the size asked for, without the other parts', () => {
     expect(parseBenchArgs(['--only', 'replay-log', '--log-jobs', '200000'])).toMatchObject({ parts: ['replay-log'], logJobs: 200_000 });
+  });
+
+  it('warms up with as many jobs as asked, or none', () => {
+    expect(parseBenchArgs(['--warmup', '2000'])).toMatchObject({ warmup: 2000 });
+    expect(parseBenchArgs(['--warmup', '0'])).toMatchObject({ warmup: 0 });
   });
 
   it('runs the no-op runbook in node or shell', () => {
@@ -40,6 +46,7 @@ describe('bench flags', () => {
     [['--duration', '10'], /--duration needs --rate/],
     [['--only', 'redis'], /--only takes jobledger, bullmq, kafka, replay, replay-log/],
     [['--log-jobs', 'all'], /--log-jobs must be a whole number/],
+    [['--warmup', 'some'], /--warmup must be a whole number from 0 to/],
     [['--runtime', 'python'], /--runtime takes node or shell, got "python"/],
     [['--only', 'replay'], /replay rebuilds what the jobledger part wrote/],
     [['--rate', '100', '--only', 'bullmq'], /fixed-rate mode measures Jobledger only/],

@@ -20,6 +20,11 @@ export interface BenchOptions {
   parts: Part[];
   /** Completed jobs in the log the replay-log part writes and replays (5 events each). */
   logJobs: number;
+  /**
+   * Jobs run through Jobledger's stack and BullMQ's worker before each is measured, not counted:
+   * the measurement is of a warm system (V8's and the Kafka broker's JIT past their first compiles).
+   */
+  warmup: number;
   out: string;
   /** Writes a V8 CPU profile of each service process here (node --cpu-prof), for docs/performance.md. */
   cpuProfDir?: string;
@@ -42,6 +47,8 @@ Both:
   --slots S         jobs at once per worker; BullMQ's concurrency is W x S (default 8)
   --log-jobs L      completed jobs (5 events each) in the replay-log part's log (default 20000)
   --runtime R       the no-op runbook's runtime, node or shell (default node)
+  --warmup N        jobs run through Jobledger and BullMQ before each is measured, not counted
+                    (default 1000; 0 measures from cold)
   --only LIST       comma-separated parts: ${PARTS.join(',')} (default all; fixed rate: jobledger)
   --out FILE        results file (default bench/results/latest.json, fixed rate bench/results/fixed-rate.json)
   --cpu-prof DIR    profile every service process (node --cpu-prof) into DIR and print where their time went
@@ -49,14 +56,16 @@ Both:
 
 export class UsageError extends Error {}
 
-function positiveInt(name: string, raw: string | undefined, fallback: number, max: number): number {
+function wholeNumber(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return value;
 }
+
+const positiveInt = (name: string, raw: string | undefined, fallback: number, max: number) => wholeNumber(name, raw, fallback, 1, max);
 
 function runtimeOf(raw: string | undefined): BenchRuntime {
   if (raw === undefined) return 'node';
@@ -81,6 +90,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         only: { type: 'string' },
         'log-jobs': { type: 'string' },
         runtime: { type: 'string' },
+        warmup: { type: 'string' },
         out: { type: 'string' },
         'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -109,6 +119,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     runtime: runtimeOf(values.runtime),
     parts: PARTS.filter((p) => parts.includes(p)),
     logJobs: positiveInt('log-jobs', values['log-jobs'], 20_000, 10_000_000),
+    warmup: wholeNumber('warmup', values.warmup, 1000, 0, 10_000_000),
     out: values.out ?? (fixedRate ? 'bench/results/fixed-rate.json' : 'bench/results/latest.json'),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
   };

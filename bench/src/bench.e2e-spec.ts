@@ -9,7 +9,7 @@ const MAIN = join(__dirname, '../dist/main.js');
 
 describe('npm run bench, small, against the real services, Kafka, Postgres and Redis', () => {
   it('measures all five parts of one run and reports them consistently', async () => {
-    const options = parseBenchArgs(['--jobs', '24', '--clients', '4', '--slots', '4', '--log-jobs', '300']) as BenchOptions;
+    const options = parseBenchArgs(['--jobs', '24', '--clients', '4', '--slots', '4', '--log-jobs', '300', '--warmup', '24']) as BenchOptions;
     const lines: string[] = [];
     const results = await runBench(
       options,
@@ -25,7 +25,8 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     const { jobledger, bullmq, kafka, replay, replayLog } = results;
     if (!jobledger || !bullmq || !kafka || !replay || !replayLog) throw new Error(`a part is missing: ${Object.keys(results).join(', ')}`);
 
-    // Every job measured from its own events, none left out.
+    // Every job measured from its own events, none left out, and none of the warm-up's counted.
+    expect(jobledger.warmupJobs).toBe(24);
     expect(jobledger.submitToRunningMs.count).toBe(24);
     expect(jobledger.submitToCompletedMs.count).toBe(24);
     expect(jobledger.httpSubmitMs.count).toBe(24);
@@ -38,6 +39,8 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     expect(jobledger.jobsPerSec).toBeCloseTo(24 / (jobledger.wallMs / 1000), 0);
     // At least Submitted, Assigned, Started and Completed per job on job-events, and the workers' reports on job-commands.
     expect(jobledger.kafkaMessagesByTopic['job-events']).toBeGreaterThanOrEqual(24 * 4);
+    // ... and not the warm-up's (as many jobs again: at least 4 more events each).
+    expect(jobledger.kafkaMessagesByTopic['job-events']).toBeLessThan(24 * 4 + 24 * 4);
     // Each job commits at least its submission and its four decided events; far more would be a miscount.
     expect(jobledger.postgresCommitsPerJob).toBeGreaterThan(5);
     expect(jobledger.postgresCommitsPerJob).toBeLessThan(60);
@@ -51,6 +54,7 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     expect(jobledger.cpu.machineBusySec).toBeGreaterThan(0);
 
     expect(bullmq.addToProcessedMs.count).toBe(24);
+    expect(bullmq.warmupJobs).toBe(24);
     expect(bullmq.concurrency).toBe(4);
     expect(bullmq.jobsPerSec).toBeGreaterThan(0);
 
@@ -73,16 +77,17 @@ describe('npm run bench, small, against the real services, Kafka, Postgres and R
     expect(results.goals[2].measured).toBe(`${replayLog.eventsPerSec} events/s (1500 events)`);
 
     const table = renderResults(results);
-    expect(table).toMatch(new RegExp(`Jobledger end to end \\(24 node jobs, 4 clients\\) +${jobledger.jobsPerSec} jobs/s`));
-    expect(table).toContain('BullMQ 24 jobs');
+    expect(table).toMatch(new RegExp(`Jobledger end to end \\(24 node jobs, 4 clients, after 24 warm-up\\) +${jobledger.jobsPerSec} jobs/s`));
+    expect(table).toContain('BullMQ 24 jobs, 4 clients, concurrency 4, after 24 warm-up');
     expect(table).toContain(`raw kafkajs produce+consume (${kafka.events} x`);
     expect(table).toMatch(new RegExp(`replay of a log of 300 completed jobs \\(1500 events, \\d+ B\\) +${replayLog.eventsPerSec} events/s`));
     expect(table).toMatch(/CPU per job \(\d+% of the cores busy\): [\d.]+ ms = /);
     expect(lines).toContain('Jobledger: 24 no-op node jobs from 4 clients');
+    expect(lines).toContain('warming up: 24 jobs, not measured');
   }, 180_000);
 
   it('measures a fixed arrival rate', async () => {
-    const options = parseBenchArgs(['--rate', '10', '--duration', '2', '--slots', '4', '--runtime', 'shell']) as BenchOptions;
+    const options = parseBenchArgs(['--rate', '10', '--duration', '2', '--slots', '4', '--runtime', 'shell', '--warmup', '0']) as BenchOptions;
     const results = await runBench(
       options,
       { kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/jobledger', redis: { host: '127.0.0.1', port: 6379 }, partitions: 3, command: 'test' },

@@ -8,6 +8,8 @@ import type { Percentiles } from './stats';
 
 export interface BullmqResult {
   jobs: number;
+  /** Jobs the worker processed before the measurement, not counted. */
+  warmupJobs: number;
   clients: number;
   concurrency: number;
   jobsPerSec: number;
@@ -26,34 +28,51 @@ export interface RedisAddress {
   port: number;
 }
 
-/** The same workload on BullMQ: C clients add N jobs, one worker with the given concurrency runs a no-op processor. */
-export async function benchBullmq(redis: RedisAddress, jobs: number, clients: number, concurrency: number): Promise<BullmqResult> {
+/**
+ * The same workload on BullMQ: C clients add N jobs, one worker with the given concurrency runs a
+ * no-op processor; as many warm-up jobs as Jobledger's go through first, not measured.
+ */
+export async function benchBullmq(redis: RedisAddress, load: { jobs: number; warmup: number }, clients: number, concurrency: number): Promise<BullmqResult> {
+  const { jobs, warmup } = load;
   const connection = { ...redis, maxRetriesPerRequest: null, connectTimeout: 3_000 };
   const name = `jobledger-bench-${randomBytes(4).toString('hex')}`;
   const queue = new Queue(name, { connection });
   let worker: Worker | undefined;
   try {
     const redisVersion = await reachRedis(queue, redis);
-    const addToActive: number[] = [];
-    const addToProcessed: number[] = [];
+    let addToActive: number[] = [];
+    let addToProcessed: number[] = [];
+    let expected = 0;
     let settle: (error?: Error) => void = () => undefined;
-    const finished = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+    let failure: Error | undefined;
     worker = new Worker(name, async () => undefined, { connection, concurrency });
     worker.on('completed', (job: Job) => {
       addToActive.push((job.processedOn ?? NaN) - job.timestamp);
       addToProcessed.push((job.finishedOn ?? NaN) - job.timestamp);
-      if (addToProcessed.length === jobs) settle();
+      if (addToProcessed.length === expected) settle();
     });
-    worker.on('failed', (job, error) => settle(new Error(`BullMQ job ${job?.id} failed: ${error.message}`)));
-    worker.on('error', (error) => settle(new Error(`BullMQ worker: ${error.message}`)));
+    const fail = (error: Error) => settle((failure ??= error));
+    worker.on('failed', (job, error) => fail(new Error(`BullMQ job ${job?.id} failed: ${error.message}`)));
+    worker.on('error', (error) => fail(new Error(`BullMQ worker: ${error.message}`)));
     await worker.waitUntilReady();
+    /** Adds `count` jobs from the clients and resolves when the worker has completed all of them. */
+    const run = async (count: number): Promise<void> => {
+      addToActive = [];
+      addToProcessed = [];
+      expected = count;
+      const finished = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
+      if (failure) settle(failure);
+      await closedLoop(count, clients, () => queue.add('noop', {}).then(() => undefined));
+      await finished;
+    };
+    if (warmup > 0) await run(warmup);
     const t0 = performance.now();
-    await closedLoop(jobs, clients, () => queue.add('noop', {}).then(() => undefined));
-    await finished;
+    await run(jobs);
     const wallMs = performance.now() - t0;
     const processed = percentiles(addToProcessed);
     return {
       jobs,
+      warmupJobs: warmup,
       clients,
       concurrency,
       jobsPerSec: perSecond(jobs, wallMs),

@@ -23,11 +23,15 @@ export interface Workload {
   runtime: BenchRuntime;
   /** Fixed-rate mode: jobs per second, open loop (arrivals do not wait for answers). */
   rate?: number;
+  /** Jobs run through the stack first, closed loop, until Completed: not measured. */
+  warmup: number;
 }
 
 export interface JobledgerResult {
   mode: 'closed-loop' | 'fixed-rate';
   jobs: number;
+  /** Jobs that ran before the measurement through the same services, not counted in any figure. */
+  warmupJobs: number;
   runtime: BenchRuntime;
   clients?: number;
   targetRatePerSec?: number;
@@ -70,6 +74,13 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
   try {
     const published = await client.post('/v1/runbooks', { name: 'noop', runtime: workload.runtime, source: NOOP_RUNBOOKS[workload.runtime] });
     if (published.status !== 201) throw new Error(`publishing the no-op runbook answered ${published.status}: ${published.body}`);
+    const warmedUp = new Set<string>();
+    if (workload.warmup > 0) {
+      progress(`warming up: ${workload.warmup} jobs, not measured`);
+      const warmup = submitClosedLoop(client, workload.warmup, workload.clients);
+      await waitUntilCompleted(stack, workload.warmup, progress, warmup, new Set());
+      for (const id of (await warmup).ids) warmedUp.add(id);
+    }
     const broker = kafkaBrokerPid();
     const processes = { ...stack.pids, ...(broker ? { 'kafka broker': broker } : {}), bench: process.pid };
     const measured = { children: stack.workerIds, postgres: true };
@@ -80,7 +91,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
     const submitting = workload.rate ? submitOpenLoop(client, workload.jobs, workload.rate) : submitClosedLoop(client, workload.jobs, workload.clients);
     // Watched from the first submission, so each job's Completed is seen when it becomes readable.
     // At a fixed rate the system must keep up: a backlog still there a minute after the last arrival means the rate is above its capacity.
-    const watching = waitUntilCompleted(stack, workload.jobs, progress, submitting, workload.rate ? { drainMs: 60_000, rate: workload.rate } : undefined);
+    const watching = waitUntilCompleted(stack, workload.jobs, progress, submitting, warmedUp, workload.rate ? { drainMs: 60_000, rate: workload.rate } : undefined);
     const [submissions, watched] = await Promise.all([
       submitting.then((done) => {
         progress(`submitted ${workload.jobs} jobs in ${Math.round(done.lastSentAt - t0)} ms; waiting for Completed in the query projection`);
@@ -102,6 +113,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
     return {
       mode: workload.rate ? 'fixed-rate' : 'closed-loop',
       jobs: workload.jobs,
+      warmupJobs: workload.warmup,
       runtime: workload.runtime,
       ...(workload.rate ? { targetRatePerSec: workload.rate } : { clients: workload.clients }),
       submitRatePerSec: perSecond(workload.jobs, Math.max(1, submissions.lastSentAt - submissions.firstSentAt)),
@@ -187,8 +199,9 @@ async function submitOpenLoop(client: JsonClient, jobs: number, rate: number): P
 }
 
 /**
- * Watches the query projection until every job is Completed; any other ending, or no progress for
- * a minute, fails the run. Returns when each job was first seen Completed (performance.now()).
+ * Watches the query projection until `jobs` jobs are Completed, not counting the jobs in `earlier`
+ * (the warm-up's, all Completed before); any other ending, or no progress for a minute, fails the
+ * run. Returns when each job was first seen Completed (performance.now()).
  *
  * It follows the projector's notifications (the channel the API's waits use) and reads only the jobs
  * they name, every 20 ms; a full count once a second catches anything a notification did not bring.
@@ -200,6 +213,7 @@ async function waitUntilCompleted(
   jobs: number,
   progress: (line: string) => void,
   submitting: Promise<unknown>,
+  earlier: ReadonlySet<string>,
   fixedRate?: { drainMs: number; rate: number },
 ): Promise<{ completedAt: Map<string, number>; statements: number }> {
   const completedAt = new Map<string, number>();
@@ -231,6 +245,7 @@ async function waitUntilCompleted(
   const see = (rows: { id: string; status: string }[]) => {
     const seenAt = round(performance.now());
     for (const { id, status } of rows) {
+      if (earlier.has(id)) continue;
       if (status === 'Completed' && !completedAt.has(id)) completedAt.set(id, seenAt);
       if (['Failed', 'Stopped', 'Suspended', 'Removed'].includes(status)) throw new Error(`job ${id} ended ${status}, not Completed; see the services' logs`);
     }
@@ -256,8 +271,9 @@ async function waitUntilCompleted(
         const counts = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
         const ended = Object.entries(counts).filter(([status]) => ['Failed', 'Stopped', 'Suspended', 'Removed'].includes(status));
         if (ended.length > 0) throw new Error(`jobs ended otherwise than Completed: ${JSON.stringify(counts)}; see the services' logs`);
-        if ((counts.Completed ?? 0) > completedAt.size) {
-          see((await query<{ id: string; status: string }>(`SELECT id, status FROM ${table} WHERE status = 'Completed' AND NOT (id = ANY($1::text[]))`, [[...completedAt.keys()]])).rows);
+        if ((counts.Completed ?? 0) > completedAt.size + earlier.size) {
+          const seen = [...completedAt.keys(), ...earlier];
+          see((await query<{ id: string; status: string }>(`SELECT id, status FROM ${table} WHERE status = 'Completed' AND NOT (id = ANY($1::text[]))`, [seen])).rows);
         }
         if (submitted && Date.now() - progressedAt > 60_000) throw new Error(`no job completed for 60 s; the projection holds ${JSON.stringify(counts)}`);
       }

@@ -95,7 +95,8 @@ export function renderResults(r: BenchResults): string {
   const j = r.jobledger;
   if (j) {
     const load = j.mode === 'fixed-rate' ? `${j.jobs} ${j.runtime} jobs at ${j.targetRatePerSec}/s` : `${j.jobs} ${j.runtime} jobs, ${j.clients} clients`;
-    rows.push([`Jobledger end to end (${load})`, `${j.jobsPerSec} jobs/s`, '', '']);
+    const warm = j.warmupJobs > 0 ? `, after ${j.warmupJobs} warm-up` : ', cold';
+    rows.push([`Jobledger end to end (${load}${warm})`, `${j.jobsPerSec} jobs/s`, '', '']);
     rows.push(['  submit -> Running', '', ...ms(j.submitToRunningMs)]);
     rows.push(['  submit -> Completed', '', ...ms(j.submitToCompletedMs)]);
     rows.push(['  POST /v1/jobs (client)', `${j.submitRatePerSec} sent/s`, ...ms(j.httpSubmitMs)]);
@@ -107,7 +108,7 @@ export function renderResults(r: BenchResults): string {
   }
   const b = r.bullmq;
   if (b) {
-    rows.push([`BullMQ ${b.jobs} jobs, ${b.clients} clients, concurrency ${b.concurrency}`, `${b.jobsPerSec} jobs/s`, '', '']);
+    rows.push([`BullMQ ${b.jobs} jobs, ${b.clients} clients, concurrency ${b.concurrency}${b.warmupJobs > 0 ? `, after ${b.warmupJobs} warm-up` : ', cold'}`, `${b.jobsPerSec} jobs/s`, '', '']);
     rows.push(['  add -> active', '', ...ms(b.addToActiveMs)]);
     rows.push(['  add -> processed', '', ...ms(b.addToProcessedMs)]);
   }

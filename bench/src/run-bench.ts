@@ -54,7 +54,7 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
     if (options.cpuProfDir) progress(`profiling into ${options.cpuProfDir}: ${Object.entries(stack.pids).map(([name, pid]) => `${name}=${pid}`).join(' ')}`);
     try {
       progress(options.rate ? `Jobledger: ${jobs} no-op ${options.runtime} jobs at ${options.rate}/s` : `Jobledger: ${jobs} no-op ${options.runtime} jobs from ${options.clients} clients`);
-      jobledger = await benchJobledger(stack, bus, { jobs, clients: options.clients, runtime: options.runtime, rate: options.rate }, progress);
+      jobledger = await benchJobledger(stack, bus, { jobs, clients: options.clients, runtime: options.runtime, rate: options.rate, warmup: options.warmup }, progress);
       if (options.parts.includes('replay')) {
         progress('replay: rebuilding the read model from the log into a fresh schema');
         const report = await rebuildReadModel({ bus, databaseUrl: settings.databaseUrl, topicPrefix: stack.topicPrefix, liveSchema: `${stack.prefix}query`, freshSchema: `${stack.prefix}replay` });
@@ -71,7 +71,7 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
   let bullmq: BullmqResult | undefined;
   if (options.parts.includes('bullmq')) {
     progress(`BullMQ: ${jobs} no-op jobs from ${options.clients} clients, concurrency ${options.workers * options.slots}`);
-    bullmq = await benchBullmq(settings.redis, jobs, options.clients, options.workers * options.slots);
+    bullmq = await benchBullmq(settings.redis, { jobs, warmup: options.warmup }, options.clients, options.workers * options.slots);
   }
   let kafka: KafkaResult | undefined;
   if (options.parts.includes('kafka') && jobledger) {

@@ -1,3 +1,4 @@
+import { KafkaJSProtocolError } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import type { EventProducer, OutboundMessage } from '../port/event-bus.port';
 
@@ -12,13 +13,19 @@ export class KafkajsProducer implements EventProducer {
       list.push(message);
       byTopic.set(message.topic, list);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
-      })),
-    });
+    try {
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map(({ key, value, headers }) => ({ key, value, headers })),
+        })),
+      });
+    } catch (error) {
+      // The broker's answer that no retry changes (a message too large, an invalid record).
+      if (error instanceof KafkaJSProtocolError && error.retriable === false) Object.assign(error, { refused: true });
+      throw error;
+    }
   }
 
   async disconnect(): Promise<void> {

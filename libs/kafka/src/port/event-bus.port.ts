@@ -25,7 +25,9 @@ export interface InboundMessage {
 /**
  * Contract: `send` resolves only when every message is acknowledged by all in-sync replicas;
  * messages with the same key on the same topic are appended in the order given. Sending an
- * empty list is a no-op. Batches are sent as few requests as the client allows.
+ * empty list is a no-op. Batches are sent as few requests as the client allows. When the broker
+ * refused the messages themselves (too large, invalid), the error has `refused: true`: sending
+ * them again fails again. A failed send may have appended some of its messages.
  */
 export interface EventProducer {
   send(messages: OutboundMessage[]): Promise<void>;

@@ -66,4 +66,21 @@ describe('GroupCommit', () => {
     await expect(commit.submit(item(1))).rejects.toThrow('a group write answered 0 of 1 requests');
     await expect(commit.submit(item(2))).resolves.toBe(2);
   });
+
+  it('without keys groups any requests, and ends a group at the first that would make it too heavy, so none overtakes another', async () => {
+    const { groups, write } = recorder();
+    const commit = new GroupCommit(write, { maxGroup: 10, sizeOf: (i: Item) => i.value, maxSize: 10 });
+    const answers = await Promise.all([item(1, 'a'), item(2, 'a'), item(8), item(1), item(30), item(4)].map((i) => commit.submit(i)));
+    expect(answers).toEqual([10, 20, 80, 10, 300, 40]);
+    // 1+2 fit, 8 does not: it starts the next group with 1; 30 is too heavy for any group but goes alone.
+    expect(groups).toEqual([[1, 2], [8, 1], [30], [4]]);
+  });
+
+  it('rejects every request of a failed group with its error when told not to write them again alone', async () => {
+    const { groups, write } = recorder(() => true);
+    const commit = new GroupCommit(write, { maxGroup: 10, writeAloneAfter: (error) => !(error as Error).message.includes('failed') });
+    const settled = await Promise.allSettled([1, 2].map((v) => commit.submit(item(v))));
+    expect(settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).message : s.value))).toEqual(['group 1,2 failed', 'group 1,2 failed']);
+    expect(groups).toEqual([[1, 2]]);
+  });
 });

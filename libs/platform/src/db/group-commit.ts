@@ -4,8 +4,13 @@ export type Outcome<O> = { value: O } | { error: unknown };
 export interface GroupCommitOptions<I> {
   /** At most this many requests are written together. */
   maxGroup: number;
-  /** Requests with the same key never share a group: a later one waits for the next group. */
-  keyOf(item: I): string;
+  /** Requests with the same key never share a group: a later one waits for the next group. Without it, any may. */
+  keyOf?(item: I): string;
+  /** A group's requests weigh at most `maxSize` together (a request heavier than that alone is a group of its own). */
+  sizeOf?(item: I): number;
+  maxSize?: number;
+  /** Whether a group whose write failed is written again one request at a time. @default always */
+  writeAloneAfter?(error: unknown): boolean;
 }
 
 interface Waiting<I, O> {
@@ -17,10 +22,12 @@ interface Waiting<I, O> {
 /**
  * Group commit: requests that arrive while a group is being written wait and are written
  * together by the next call of `writeGroup` (one group at a time), so under load a write costs
- * one round trip for many requests, and alone it costs what it did. `writeGroup` answers each
- * request of the group, in order; when it throws, it wrote nothing (one statement, or one
- * transaction), and each request of a larger group is written again alone, so a request that
- * makes the write fail fails only itself.
+ * one round trip for many requests, and alone it costs what it did. Groups keep the requests'
+ * order (a request with a key already in the group waits, and those after it may go ahead).
+ * `writeGroup` answers each request of the group, in order; when it throws, each request of a
+ * larger group is written again alone (unless `writeAloneAfter` says otherwise), so a request
+ * that makes the write fail fails only itself — right for a write that did nothing when it threw
+ * (one statement, or one transaction), and for one whose requests may safely be written twice.
  */
 export class GroupCommit<I, O> {
   private readonly waiting: Waiting<I, O>[] = [];
@@ -49,19 +56,30 @@ export class GroupCommit<I, O> {
     }
   }
 
-  /** The oldest waiting requests, at most one per key and `maxGroup` in all; the rest keep their order. */
+  /**
+   * The oldest waiting requests, at most one per key, `maxGroup` and `maxSize` in all: the first
+   * request that does not fit ends the group, so none overtakes it. The rest keep their order.
+   */
   private takeGroup(): Waiting<I, O>[] {
+    const { keyOf, sizeOf, maxSize = Infinity, maxGroup } = this.options;
     const group: Waiting<I, O>[] = [];
     const keys = new Set<string>();
+    let size = 0;
+    let full = false;
     let next = 0;
     for (const waiting of this.waiting) {
-      const key = this.options.keyOf(waiting.item);
-      if (group.length < this.options.maxGroup && !keys.has(key)) {
-        keys.add(key);
-        group.push(waiting);
-      } else {
-        this.waiting[next++] = waiting;
+      const key = keyOf?.(waiting.item);
+      if (!full && (key === undefined || !keys.has(key))) {
+        const weight = sizeOf?.(waiting.item) ?? 0;
+        full = group.length >= maxGroup || (group.length > 0 && size + weight > maxSize);
+        if (!full) {
+          if (key !== undefined) keys.add(key);
+          size += weight;
+          group.push(waiting);
+          continue;
+        }
       }
+      this.waiting[next++] = waiting;
     }
     this.waiting.length = next;
     return group;
@@ -73,7 +91,7 @@ export class GroupCommit<I, O> {
       outcomes = await this.writeGroup(group.map((w) => w.item));
       if (outcomes.length !== group.length) throw new Error(`a group write answered ${outcomes.length} of ${group.length} requests`);
     } catch (error) {
-      if (group.length === 1) return group[0].reject(error);
+      if (group.length === 1 || !(this.options.writeAloneAfter?.(error) ?? true)) return group.forEach((w) => w.reject(error));
       for (const one of group) await this.write([one]);
       return;
     }

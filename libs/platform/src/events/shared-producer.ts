@@ -1,6 +1,10 @@
 import type { EventBus, EventProducer } from '@jobledger/kafka';
+import { GroupedProducer } from './grouped-producer';
 
-/** One producer per process, connected on first use and reconnected after a failed connect. */
+/**
+ * One producer per process, connected on first use and reconnected after a failed connect; its
+ * concurrent sends share requests (GroupedProducer).
+ */
 export class SharedProducer {
   private producer: Promise<EventProducer> | undefined;
 
@@ -8,7 +12,7 @@ export class SharedProducer {
 
   get(): Promise<EventProducer> {
     if (!this.producer) {
-      this.producer = this.bus.producer();
+      this.producer = this.bus.producer().then((producer) => new GroupedProducer(producer));
       this.producer.catch(() => (this.producer = undefined));
     }
     return this.producer;

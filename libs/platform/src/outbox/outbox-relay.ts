@@ -156,7 +156,7 @@ export class OutboxRelay {
         `WITH done AS (DELETE FROM ${this.quotedSchema}.outbox WHERE id = ANY($1::bigint[])),
               alone AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext($3)) AS alone)
          SELECT o.id, o.topic, o.key, o.value, o.headers, a.alone FROM alone a
-           LEFT JOIN LATERAL (SELECT * FROM ${this.quotedSchema}.outbox WHERE NOT (id = ANY($1::bigint[])) ORDER BY id LIMIT $2) o ON true
+           LEFT JOIN LATERAL (SELECT id, topic, key, value, headers FROM ${this.quotedSchema}.outbox WHERE NOT (id = ANY($1::bigint[])) ORDER BY id LIMIT $2) o ON true
          ORDER BY o.id`,
         [done, this.batchSize, this.followersKey],
       )

@@ -13,6 +13,7 @@ export { GroupCommit } from './db/group-commit';
 export type { GroupCommitOptions, Outcome } from './db/group-commit';
 export { isUnrecoverable, retryUntilDone, sleep } from './lifecycle/retry';
 export { Infrastructure } from './lifecycle/infrastructure';
+export { Wakeup } from './lifecycle/wakeup';
 export type { CheckResult, ReadinessReport } from './lifecycle/infrastructure';
 export { loadConfigOrExit, migrateAndExit, startHttpService } from './lifecycle/bootstrap';
 export { API_ERROR_STATUS, ApiError } from './http/api-error';

@@ -7,6 +7,7 @@ import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/Postgres
 import { pgArray } from '../db/pg-array';
 import type { JsonLogger } from '../logging/json-logger';
 import { sleep } from '../lifecycle/retry';
+import { Wakeup } from '../lifecycle/wakeup';
 
 export interface OutboxRelayOptions {
   /** @default 500 */
@@ -48,9 +49,8 @@ interface Session {
  */
 export class OutboxRelay {
   private running = false;
-  /** Set by kick(); a kick while a batch is being published sends the relay round again at once. */
-  private kicked = false;
-  private wake: (() => void) | undefined;
+  /** A kick while a batch is being published sends the relay round again at once. */
+  private readonly wakeup = new Wakeup();
   private loop: Promise<void> | undefined;
   private readonly batchSize: number;
   private readonly pollMs: number;
@@ -84,8 +84,7 @@ export class OutboxRelay {
 
   /** Tells the relay that new rows were committed. */
   kick(): void {
-    this.kicked = true;
-    this.wake?.();
+    this.wakeup.kick();
   }
 
   onApplicationShutdown(): Promise<void> {
@@ -115,8 +114,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
-      const kicked = this.kicked;
-      this.kicked = false;
+      const kicked = this.wakeup.take();
       try {
         const published = await this.publishBatch(kicked);
         failures = 0;
@@ -126,16 +124,8 @@ export class OutboxRelay {
         this.logger.warn('outbox relay could not publish; will retry', { error: (error as Error).message, failures });
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(failures, 6)));
       }
-      // Rows committed while that batch was out: publish them now, not at the next poll.
-      if (this.kicked) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      // Rows committed while that batch was out (a kick came) are published now, not at the next poll.
+      await this.wakeup.sleep(this.pollMs);
     }
   }
 

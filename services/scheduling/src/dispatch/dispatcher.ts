@@ -3,7 +3,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { JobCommand } from '@jobledger/domain';
-import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, pgArray, sleep } from '@jobledger/platform';
+import { Infrastructure, JsonLogger, OutboxRelay, PLATFORM_CONFIG, Wakeup, pgArray, sleep } from '@jobledger/platform';
 import type { SchedulingConfig } from '../config';
 import { JobCommandHandler } from '../jobs/job-command.handler';
 import { planDispatch } from './plan-dispatch';
@@ -24,7 +24,8 @@ const BATCH = 200;
 export class Dispatcher implements OnApplicationShutdown {
   private running = true;
   private readonly startedAt = Date.now();
-  private wake: (() => void) | undefined;
+  /** A kick during a round (a job ended, one was submitted) makes the next round start at once. */
+  private readonly wakeup = new Wakeup();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -38,7 +39,7 @@ export class Dispatcher implements OnApplicationShutdown {
   }
 
   kick(): void {
-    this.wake?.();
+    this.wakeup.kick();
   }
 
   onApplicationShutdown(): void {
@@ -48,6 +49,7 @@ export class Dispatcher implements OnApplicationShutdown {
 
   private async loop(): Promise<void> {
     while (this.running) {
+      this.wakeup.take();
       try {
         const emitted = await this.dataSource.transaction((manager) => this.dispatch(manager));
         if (emitted > 0) this.relay.kick();
@@ -55,13 +57,7 @@ export class Dispatcher implements OnApplicationShutdown {
         this.logger.warn('dispatch failed; will retry', { error: (error as Error).message });
         await sleep(500);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.config.dispatchIntervalMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await this.wakeup.sleep(this.config.dispatchIntervalMs);
     }
   }
 

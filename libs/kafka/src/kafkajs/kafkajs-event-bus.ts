@@ -6,6 +6,7 @@ import { KafkajsLogReader } from './kafkajs-log-reader';
 import { kafkajsLogCreator } from './kafkajs-logger';
 import type { LogSink } from './kafkajs-logger';
 import { KafkajsProducer } from './kafkajs-producer';
+import { installRequestQueueTimerFix } from './request-queue-timer';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -15,6 +16,7 @@ export interface KafkaSettings {
 
 /** The kafkajs adapter of the EventBus port. Each producer, consumer and admin owns its connection. */
 export function createKafkajsEventBus(settings: KafkaSettings): EventBus {
+  installRequestQueueTimerFix((message) => settings.log('warn', message, {}));
   const kafka = new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
 import type { AnyEnvelope, RunbookPublishedData, TopicNames } from '@jobledger/events';
 import type { EntityManager } from 'typeorm';
-import { PLATFORM_CONFIG, ProjectionPositions, jobKey, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { PLATFORM_CONFIG, ProjectionPositions, Wakeup, jobKey, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, ManagedConsumer, PlatformConfig } from '@jobledger/platform';
 
 export interface JobSpec {
@@ -79,26 +79,15 @@ export class JobSpecStore {
    */
   watchSubmission(accountId: string, jobId: string): SubmissionWatch {
     const key = jobKey(accountId, jobId);
-    let committed = false;
-    let wake: (() => void) | undefined;
-    const notify = () => {
-      committed = true;
-      wake?.();
-    };
+    const committed = new Wakeup();
+    const notify = () => committed.kick();
     const watches = this.watches.get(key) ?? new Set<() => void>();
     this.watches.set(key, watches.add(notify));
     return {
-      pause: (ms) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(() => wake?.(), ms);
-          wake = () => {
-            clearTimeout(timer);
-            wake = undefined;
-            committed = false;
-            resolve();
-          };
-          if (committed) wake();
-        }),
+      pause: async (ms) => {
+        await committed.sleep(ms);
+        committed.take();
+      },
       close: () => {
         watches.delete(notify);
         if (watches.size === 0 && this.watches.get(key) === watches) this.watches.delete(key);

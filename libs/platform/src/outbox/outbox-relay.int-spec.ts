@@ -166,7 +166,7 @@ describe('OutboxRelay against Postgres and Kafka', () => {
     publishing.start();
     let kickedAt = 0;
     try {
-      await eventuallyTrueAsync(async () => (await relayLocks(schema)) === 1, 5_000);
+      await eventuallyTrue(async () => (await relayLocks(schema)) === 1, 5_000);
       other.start();
       await new Promise((r) => setTimeout(r, 200)); // its first round found the lock taken: it follows
       publishing.kick(); // a round of the leader's (its own service committed): it sees a follower, and listens
@@ -201,14 +201,11 @@ describe('OutboxRelay against Postgres and Kafka', () => {
       await write(['before-1', 'before-2', 'before-3']);
       await eventuallyTrue(() => sent.length >= 3, 5_000);
       // Postgres ends the publishing relay's session, as a restart or a network failure would.
-      const [{ ended }] = await dataSource.query(
-        `SELECT count(pg_terminate_backend(pid))::int AS ended FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::int = hashtext($1)`,
-        [`${schema}.outbox`],
-      );
+      const [{ ended }] = await dataSource.query(`SELECT count(pg_terminate_backend(pid))::int AS ended ${RELAY_LOCK_HOLDERS}`, [`${schema}.outbox`]);
       expect(ended).toBe(1);
       await write(['after-1', 'after-2', 'after-3']);
       await eventuallyTrue(() => written.every((w) => sent.some((s) => s.value === w)), 10_000);
-      await eventuallyTrueAsync(async () => (await relayLocks(schema)) === 1, 5_000);
+      await eventuallyTrue(async () => (await relayLocks(schema)) === 1, 5_000);
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
       await real.disconnect();
@@ -221,10 +218,13 @@ describe('OutboxRelay against Postgres and Kafka', () => {
 
   /** Sessions holding the relays' lock of the outbox. */
   async function relayLocks(schema: string): Promise<number> {
-    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::int = hashtext($1)`, [`${schema}.outbox`]);
+    const [{ n }] = await dataSource.query(`SELECT count(*)::int AS n ${RELAY_LOCK_HOLDERS}`, [`${schema}.outbox`]);
     return n;
   }
 });
+
+/** The sessions that hold the relays' advisory lock on the outbox named by $1 (`"schema".outbox`). */
+const RELAY_LOCK_HOLDERS = `FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::int = hashtext($1)`;
 
 /**
  * A producer that sends through the real one and records each message Kafka acknowledged, with
@@ -243,15 +243,7 @@ function recording(real: EventProducer, beforeSend: () => Promise<void> = async 
   return { producer, sent };
 }
 
-async function eventuallyTrue(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function eventuallyTrueAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function eventuallyTrue(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`not true within ${timeoutMs} ms`);

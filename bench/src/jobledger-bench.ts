@@ -32,6 +32,8 @@ export interface JobledgerResult {
   jobs: number;
   /** Jobs that ran before the measurement through the same services, not counted in any figure. */
   warmupJobs: number;
+  /** Tables of the stack analyzed after the warm-up (none without one): see analyzeTables. */
+  analyzedTables: number;
   runtime: BenchRuntime;
   clients?: number;
   targetRatePerSec?: number;
@@ -75,11 +77,13 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
     const published = await client.post('/v1/runbooks', { name: 'noop', runtime: workload.runtime, source: NOOP_RUNBOOKS[workload.runtime] });
     if (published.status !== 201) throw new Error(`publishing the no-op runbook answered ${published.status}: ${published.body}`);
     const warmedUp = new Set<string>();
+    let analyzedTables = 0;
     if (workload.warmup > 0) {
       progress(`warming up: ${workload.warmup} jobs, not measured`);
       const warmup = submitClosedLoop(client, workload.warmup, workload.clients);
       await waitUntilCompleted(stack, workload.warmup, progress, warmup, new Set());
       for (const id of (await warmup).ids) warmedUp.add(id);
+      analyzedTables = await analyzeTables(stack);
     }
     const broker = kafkaBrokerPid();
     const processes = { ...stack.pids, ...(broker ? { 'kafka broker': broker } : {}), bench: process.pid };
@@ -114,6 +118,7 @@ export async function benchJobledger(stack: Stack, bus: EventBus, workload: Work
       mode: workload.rate ? 'fixed-rate' : 'closed-loop',
       jobs: workload.jobs,
       warmupJobs: workload.warmup,
+      analyzedTables,
       runtime: workload.runtime,
       ...(workload.rate ? { targetRatePerSec: workload.rate } : { clients: workload.clients }),
       submitRatePerSec: perSecond(workload.jobs, Math.max(1, submissions.lastSentAt - submissions.firstSentAt)),
@@ -295,6 +300,27 @@ async function waitUntilCompleted(
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return { completedAt, statements }; // the submissions failed: Promise.all reports that
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * Gives the planner statistics of the stack's tables, as a deployment's autovacuum does within a
+ * minute of their first rows: the schemas are seconds old after the warm-up, never analyzed, and
+ * the services' prepared statements would otherwise keep plans made for empty tables
+ * (docs/performance.md, "Plans made for empty tables").
+ */
+async function analyzeTables(stack: Stack): Promise<number> {
+  const db = new Client({ connectionString: stack.env.DATABASE_URL, application_name: 'jobledger-bench-analyze' });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE left(schemaname, length($1)) = $1 ORDER BY 1`,
+      [stack.prefix],
+    );
+    for (const { name } of rows) await db.query(`ANALYZE ${name}`);
+    return rows.length;
   } finally {
     await db.end();
   }

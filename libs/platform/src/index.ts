@@ -7,6 +7,8 @@ export { jobKey } from './db/job-key';
 export { pgArray } from './db/pg-array';
 export { combineStatements, queryTogether } from './db/combined-statement';
 export type { SqlStatement } from './db/combined-statement';
+export { rowsByKey } from './db/rows-by-key';
+export type { RowsByKey } from './db/rows-by-key';
 export { copyChunks, copyRows, copyText } from './db/copy-rows';
 export type { CopyValue } from './db/copy-rows';
 export { GroupCommit } from './db/group-commit';

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { JobState, JobStatus } from '@jobledger/domain';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
-import { combineStatements, copyRows, jobKey, pgArray, queryTogether } from '@jobledger/platform';
+import { combineStatements, copyRows, jobKey, pgArray, queryTogether, rowsByKey } from '@jobledger/platform';
 import type { CopyValue, SqlStatement } from '@jobledger/platform';
 
 /** A job's read-model row as the projector keeps it while it applies a batch. */
@@ -140,11 +140,28 @@ interface JobRowRead {
 }
 
 function jobRowsStatement(schema: string, jobs: readonly [string, string][]): SqlStatement {
-  return {
-    sql: `SELECT account_id, id, view, state, event_count, log_sha256 FROM ${schema}.jobs
-     WHERE (account_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[])) FOR UPDATE`,
-    params: [pgArray(jobs.map(([accountId]) => accountId)), pgArray(jobs.map(([, jobId]) => jobId))],
-  };
+  return rowsByKey({
+    table: `${schema}.jobs`,
+    key: [['account_id', 'text'], ['id', 'text']],
+    keys: jobs,
+    columns: 'account_id, id, view, state, event_count, log_sha256',
+    forUpdate: true,
+  });
+}
+
+/** Which of the events are on the timeline: their ids (`id`, lower-cased). */
+function onTimelineStatement(schema: string, events: readonly AnyEnvelope[]): SqlStatement {
+  return rowsByKey({
+    table: `${schema}.job_history`,
+    key: [['account_id', 'text'], ['job_id', 'text'], ['event_id', 'uuid']],
+    keys: events.map((e) => [e.accountId, e.jobId as string, e.id]),
+    columns: 'event_id::text AS id',
+  });
+}
+
+/** Which of the jobs were removed: `account_id`, `job_id`. */
+export function removedJobsStatement(schema: string, jobs: readonly (readonly [string, string])[]): SqlStatement {
+  return rowsByKey({ table: `${schema}.removed_jobs`, key: [['account_id', 'text'], ['job_id', 'text']], keys: jobs, columns: 'account_id, job_id' });
 }
 
 function jobRowsByKey(rows: readonly JobRowRead[]): Map<string, JobRow> {
@@ -166,14 +183,8 @@ export async function loadJobRowsAndApplied(
 ): Promise<{ rows: Map<string, JobRow>; applied: Set<string>; removed: Set<string> }> {
   const [rows, applied, removed] = await queryTogether(manager, [
     jobRowsStatement(schema, jobs),
-    {
-      sql: `SELECT event_id::text AS id FROM ${schema}.job_history WHERE (account_id, job_id, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]))`,
-      params: [pgArray(events.map((e) => e.accountId)), pgArray(events.map((e) => e.jobId as string)), pgArray(events.map((e) => e.id))],
-    },
-    {
-      sql: `SELECT account_id, job_id FROM ${schema}.removed_jobs WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      params: [pgArray(jobs.map(([accountId]) => accountId)), pgArray(jobs.map(([, jobId]) => jobId))],
-    },
+    onTimelineStatement(schema, events),
+    removedJobsStatement(schema, jobs),
   ]);
   return {
     rows: jobRowsByKey(rows as unknown as JobRowRead[]),
@@ -193,25 +204,9 @@ export async function appliedBefore(
   jobs: readonly [string, string][],
 ): Promise<{ applied: Set<string>; removed: Set<string> }> {
   if (events.length === 0 && jobs.length === 0) return { applied: new Set(), removed: new Set() };
-  const rows: { event_id: string | null; account_id: string | null; job_id: string | null }[] = await manager.query(
-    `SELECT event_id::text, NULL AS account_id, NULL AS job_id FROM ${schema}.job_history
-       WHERE (account_id, job_id, event_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]))
-     UNION ALL
-     SELECT NULL, account_id, job_id FROM ${schema}.removed_jobs WHERE (account_id, job_id) IN (SELECT * FROM unnest($4::text[], $5::text[]))`,
-    [
-      pgArray(events.map((e) => e.accountId)),
-      pgArray(events.map((e) => e.jobId as string)),
-      pgArray(events.map((e) => e.id)),
-      pgArray(jobs.map(([accountId]) => accountId)),
-      pgArray(jobs.map(([, jobId]) => jobId)),
-    ],
-  );
-  const applied = new Set<string>();
-  const removed = new Set<string>();
-  for (const r of rows) {
-    if (r.event_id) applied.add(r.event_id);
-    else removed.add(jobKey(r.account_id as string, r.job_id as string));
-  }
+  const [onTimeline, removedRows] = await queryTogether(manager, [onTimelineStatement(schema, events), removedJobsStatement(schema, jobs)]);
+  const applied = new Set(onTimeline.map((r) => r.id as string));
+  const removed = new Set(removedRows.map((r) => jobKey(r.account_id as string, r.job_id as string)));
   return { applied, removed };
 }
 

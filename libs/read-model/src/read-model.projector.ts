@@ -6,7 +6,7 @@ import { encodeEvent, evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
 import { claimEvents, jobKey, pgArray } from '@jobledger/platform';
 import type { DecodedEvent } from '@jobledger/platform';
-import { JobWrites, appliedBefore, forgetJob, loadJobRows, loadJobRowsAndApplied } from './job-timeline';
+import { JobWrites, appliedBefore, forgetJob, loadJobRows, loadJobRowsAndApplied, removedJobsStatement } from './job-timeline';
 import type { JobRow } from './job-timeline';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
 
@@ -159,10 +159,8 @@ export class ReadModelProjector {
   private async applyOutput(manager: EntityManager, envelopes: AnyEnvelope[]): Promise<void> {
     const withRecords = envelopes.filter((e) => (e.data as { records: OutputRecord[] }).records.length > 0);
     if (withRecords.length === 0) return;
-    const removed: { account_id: string; job_id: string }[] = await manager.query(
-      `SELECT account_id, job_id FROM ${this.schema}.removed_jobs WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [pgArray(withRecords.map((e) => e.accountId)), pgArray(withRecords.map((e) => e.jobId as string))],
-    );
+    const lookup = removedJobsStatement(this.schema, withRecords.map((e) => [e.accountId, e.jobId as string] as const));
+    const removed: { account_id: string; job_id: string }[] = await manager.query(lookup.sql, lookup.params);
     const gone = new Set(removed.map((r) => jobKey(r.account_id, r.job_id)));
     const columns: (string | number | null)[][] = [[], [], [], [], [], [], []];
     for (const envelope of withRecords) {

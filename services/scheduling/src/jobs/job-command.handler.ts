@@ -7,7 +7,7 @@ import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/do
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
 import type { OutboundMessage } from '@jobledger/kafka';
-import { PLATFORM_CONFIG, claimEvent, claimEventsStatement, combineStatements, jobKey, outboxInsert, pgArray, queryTogether, quoteIdent, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvent, claimEventsStatement, combineStatements, jobKey, outboxInsert, pgArray, queryTogether, quoteIdent, rowsByKey, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
 import type { SqlStatement } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 
@@ -174,11 +174,13 @@ export class JobCommandHandler {
 
   /** The statement that reads the jobs' rows and locks them for the transaction, in key order (two batches never wait on each other in a cycle). */
   private lockMany(jobs: readonly { accountId: string; jobId: string }[]): SqlStatement {
-    return {
-      sql: `SELECT account_id, job_id, state, view, remove_when_final, running_since::text AS running_since FROM ${this.schema}.jobs
-       WHERE (account_id, job_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY account_id, job_id FOR UPDATE`,
-      params: [pgArray(jobs.map((j) => j.accountId)), pgArray(jobs.map((j) => j.jobId))],
-    };
+    return rowsByKey({
+      table: `${this.schema}.jobs`,
+      key: [['account_id', 'text'], ['job_id', 'text']],
+      keys: jobs.map((j) => [j.accountId, j.jobId]),
+      columns: 'account_id, job_id, state, view, remove_when_final, running_since::text AS running_since',
+      forUpdate: true,
+    });
   }
 
   private async persist(

@@ -191,7 +191,9 @@ export class SubmitJobHandler {
        )
        SELECT i.n::int AS n, ins.id IS NOT NULL AS created, j.request_hash, j.submitted, j.view
          FROM input i LEFT JOIN inserted ins USING (account_id, id)
-         LEFT JOIN ${s}.jobs j ON ins.id IS NULL AND j.account_id = i.account_id AND j.id = i.id
+         LEFT JOIN LATERAL (
+           SELECT request_hash, submitted, view FROM ${s}.jobs WHERE ins.id IS NULL AND account_id = i.account_id AND id = i.id LIMIT 1
+         ) j ON true
         ORDER BY i.n`,
       [
         pgArray(accepted.map((a) => a.submission.accountId)),

@@ -4,7 +4,7 @@ import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent, JobState } from '@jobledger/domain';
 import { evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
-import { PLATFORM_CONFIG, claimEventsStatement, jobKey, pgArray, queryTogether, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEventsStatement, jobKey, pgArray, queryTogether, quoteIdent, rowsByKey, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, PlatformConfig, SqlStatement } from '@jobledger/platform';
 
 const JOB_TYPES = new Set<string>(JOB_EVENT_TYPES);
@@ -59,12 +59,7 @@ export class JobViewsProjector {
   /** The statement that locks the rows of the batch's jobs that this service took in, in key order. */
   private lockJobs(envelopes: AnyEnvelope[]): SqlStatement {
     const pairs = [...new Map(envelopes.map((e) => [jobKey(e.accountId, e.jobId as string), [e.accountId, e.jobId as string]])).values()];
-    return {
-      sql: `SELECT account_id, id, view, state FROM ${this.schema}.jobs
-        WHERE (account_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-        ORDER BY account_id, id FOR UPDATE`,
-      params: [pgArray(pairs.map(([account]) => account)), pgArray(pairs.map(([, id]) => id))],
-    };
+    return rowsByKey({ table: `${this.schema}.jobs`, key: [['account_id', 'text'], ['id', 'text']], keys: pairs, columns: 'account_id, id, view, state', forUpdate: true });
   }
 }
 

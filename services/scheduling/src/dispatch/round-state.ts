@@ -54,13 +54,31 @@ export async function readRoundState(manager: EntityManager, schema: string, opt
   };
 }
 
-/** The waiting jobs in the order they are offered a slot, numbered by `rank`. Reads the `jobs_waiting` index's jobs. */
-function waitingJobsStatement(schema: string, limit: number): SqlStatement {
+const WAITING = `status IN ('Queued', 'Resuming', 'RunningWaitingForResources')`;
+
+/**
+ * The first `limit` waiting jobs in the order they are offered a slot, numbered by `rank`: each
+ * account's jobs take turns (its best first: priority, then age), and jobs of one turn go by
+ * priority, then age. Reads the `jobs_waiting_by_account` index: the accounts with waiting jobs,
+ * one probe each (a skip scan), and each one's first `limit` jobs — never the whole queue, however
+ * long it is.
+ */
+export function waitingJobsStatement(schema: string, limit: number): SqlStatement {
   return {
-    sql: `SELECT account_id, job_id, run_on, wait_reason, status, row_number() OVER (ORDER BY turn, priority DESC, submitted_at) AS rank FROM (
-         SELECT account_id, job_id, run_on, wait_reason, status, priority, submitted_at,
-                row_number() OVER (PARTITION BY account_id ORDER BY priority DESC, submitted_at) AS turn
-         FROM ${schema}.jobs WHERE status IN ('Queued', 'Resuming', 'RunningWaitingForResources')
+    sql: `WITH RECURSIVE accounts(account_id) AS (
+         (SELECT account_id FROM ${schema}.jobs WHERE ${WAITING} ORDER BY account_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT j.account_id FROM ${schema}.jobs j WHERE j.${WAITING} AND j.account_id > a.account_id ORDER BY j.account_id LIMIT 1)
+           FROM accounts a WHERE a.account_id IS NOT NULL
+       )
+       SELECT account_id, job_id, run_on, wait_reason, status, row_number() OVER (ORDER BY turn, priority DESC, submitted_at) AS rank FROM (
+         SELECT w.account_id, w.job_id, w.run_on, w.wait_reason, w.status, w.priority, w.submitted_at,
+                row_number() OVER (PARTITION BY w.account_id ORDER BY w.priority DESC, w.submitted_at) AS turn
+           FROM accounts a CROSS JOIN LATERAL (
+             SELECT account_id, job_id, run_on, wait_reason, status, priority, submitted_at FROM ${schema}.jobs
+              WHERE account_id = a.account_id AND ${WAITING} ORDER BY priority DESC, submitted_at LIMIT $1
+           ) w
+          WHERE a.account_id IS NOT NULL
        ) waiting ORDER BY turn, priority DESC, submitted_at LIMIT $1`,
     params: [limit],
   };

@@ -8,11 +8,23 @@ import { JobCommandsConsumer } from './jobs/job-commands.consumer';
 import { WorkerRegistry } from './workers/worker-registry';
 
 export const JOB_COMMANDS_CONSUMER = Symbol('JOB_COMMANDS_CONSUMER');
+
+/**
+ * Commands after which a dispatch round has nothing new to do: a job that starts or checkpoints
+ * neither waits nor gives back a slot. Any other command may (a submission, a resume, a job's end
+ * frees a slot and its account's quota), so it wakes the dispatcher; a kick missed here would only
+ * wait for the dispatcher's next interval.
+ */
+const NO_DISPATCH_WORK: ReadonlySet<string> = new Set(['StartJob', 'CheckpointJob']);
+
+export function mayGiveDispatchWork(commandType: string): boolean {
+  return !NO_DISPATCH_WORK.has(commandType);
+}
 export const WORKER_EVENTS_CONSUMER = Symbol('WORKER_EVENTS_CONSUMER');
 
 /**
- * Wires the two consumer groups to their handlers; each change wakes the dispatcher, and decided
- * commands wake the outbox relay, so their events (a job Completed, Started, Submitted) are
+ * Wires the two consumer groups to their handlers; each change that may give a dispatch round work
+ * wakes the dispatcher, and decided commands wake the outbox relay, so their events (a job Completed, Started, Submitted) are
  * published at once instead of at the relay's next poll.
  */
 @Injectable()
@@ -33,7 +45,7 @@ export class SchedulingConsumers {
       async (batch) => {
         await commands.apply(batch);
         relay.kick();
-        dispatcher.kick();
+        if (batch.some(({ envelope }) => mayGiveDispatchWork(envelope.type))) dispatcher.kick();
       },
       { decode: decodeCommand },
     );

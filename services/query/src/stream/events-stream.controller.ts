@@ -24,13 +24,17 @@ export class EventsStreamController {
   @Sse('stream')
   stream(@CurrentPrincipal() principal: Principal): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
-      subscriber.next({ type: 'ready', data: { accountId: principal.accountId } });
       const unwatch = this.waiter.watch(principal.accountId, (jobId) => {
         this.reader
           .job(principal.accountId, jobId)
           .then((job) => subscriber.next({ id: `${job.id}@${job.lastModifiedAt}`, type: 'job', data: job }))
           .catch((error: Error) => this.logger.debug('a changed job could not be read for the stream', { jobId, error: error.message }));
       });
+      // Ready once changes are listened for: a job changed after `ready` is streamed.
+      this.waiter.whenListening().then(
+        () => subscriber.next({ type: 'ready', data: { accountId: principal.accountId } }),
+        () => subscriber.error(new Error('the stream cannot follow job changes now; connect again later')),
+      );
       const keepalive = setInterval(() => subscriber.next({ type: 'keepalive', data: {} }), KEEPALIVE_MS);
       return () => {
         clearInterval(keepalive);

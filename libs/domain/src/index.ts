@@ -1,6 +1,7 @@
 // Public API of @jobledger/domain: the pure job decider (SPEC §2). Nothing here does I/O.
 export { FINAL_STATUSES, JOB_STATUSES, isFinalStatus } from './job-status';
 export type { JobStatus } from './job-status';
+export { waitingForSlot } from './job-reason';
 export type { JobReason } from './job-reason';
 export type { ErrorAction, RunbookRef, RunbookRuntime } from './runbook-ref';
 

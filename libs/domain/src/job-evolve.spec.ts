@@ -84,10 +84,22 @@ describe('evolve', () => {
     expect(foldJobEvents([...HISTORIES.Running, sampleEvent('JobRemoved')]).removed).toBe(false);
   });
 
-  it('keeps a Queued job Queued on a stop request until JobStopped follows', () => {
+  it('keeps a Queued job Queued on a stop request until JobStopped follows, which ends its wait and the reason', () => {
     const requested = evolve(stateIn('Queued'), sampleEvent('JobStopRequested'));
     expect(requested).toMatchObject({ status: 'Queued', stopRequested: true });
-    expect(evolve(requested, sampleEvent('JobStopped')).status).toBe('Stopped');
+    expect(evolve(requested, sampleEvent('JobStopped'))).toMatchObject({ status: 'Stopped', reason: null });
+  });
+
+  it('submits a job waiting for a free slot, of its pinned group if any, until a JobQueued says otherwise', () => {
+    const submitted = foldJobEvents([sampleEvent('JobSubmitted')]);
+    expect(submitted.reason).toEqual({ message: 'waiting for a free slot on a live worker', type: 'NoFreeWorker', source: 'scheduler' });
+    const sample = sampleEvent('JobSubmitted');
+    const pinned = { ...sample, data: { ...sample.data, runOn: 'gpu' } };
+    expect(foldJobEvents([pinned]).reason?.message).toBe('waiting for a free slot on a live worker of group "gpu"');
+    const quota = { message: 'waiting: quota', type: 'AccountQuota', source: 'scheduler' as const };
+    const queued = evolve(submitted, { type: 'JobQueued', data: { reason: quota, at: AT } });
+    expect(queued.reason).toEqual(quota);
+    expect(evolve(queued, sampleEvent('JobAssigned')).reason).toBeNull();
   });
 
   it('fails a Queued job: the pinned worker group had no live worker (SPEC §1)', () => {

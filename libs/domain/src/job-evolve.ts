@@ -1,5 +1,6 @@
 import { COMMAND_RULES, STOP_GRACEFULLY_FROM } from './command-rules';
 import type { JobEvent, JobEventData } from './job-event';
+import { waitingForSlot } from './job-reason';
 import { initialState, type JobState } from './job-state';
 import { isFinalStatus, type JobStatus } from './job-status';
 import { canTransition } from './status-transitions';
@@ -29,7 +30,7 @@ function apply(state: JobState, event: JobEvent): JobState | null {
 
 function submitted(state: JobState, data: JobEventData<'JobSubmitted'>): JobState {
   const { jobId, accountId, runOn, errorAction } = data;
-  return { ...state, status: 'Queued', jobId, accountId, runOn, errorAction };
+  return { ...state, status: 'Queued', jobId, accountId, runOn, errorAction, reason: waitingForSlot(runOn) };
 }
 
 function applyToJob(state: JobState, status: JobStatus, event: ExistingJobEvent): JobState | null {
@@ -59,7 +60,8 @@ function applyToJob(state: JobState, status: JobStatus, event: ExistingJobEvent)
         ? moveTo('Stopping', { stopRequested: true })
         : stayIf(COMMAND_RULES.RequestStop.allowedFrom, { stopRequested: true });
     case 'JobStopped':
-      return moveTo('Stopped');
+      // Why a queued job waited says nothing once it is stopped.
+      return moveTo('Stopped', status === 'Queued' ? { reason: null } : {});
     case 'JobSuspendRequested':
       return moveTo('Suspending');
     case 'JobSuspended':

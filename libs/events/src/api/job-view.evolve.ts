@@ -14,7 +14,7 @@ export function evolveJobView(view: JobView | null, state: JobState, event: JobE
       state: next,
       view: {
         id: d.jobId, name: d.name, runbook: d.runbook.name, runbookVersion: d.runbook.version, parameters: d.parameters,
-        status: 'Queued', reason: null, worker: null, runOn: d.runOn, priority: d.priority, tags: d.tags, errorAction: d.errorAction,
+        status: 'Queued', reason: next.reason, worker: null, runOn: d.runOn, priority: d.priority, tags: d.tags, errorAction: d.errorAction,
         attempt: 0, createdAt: d.at, startedAt: null, endedAt: null, lastModifiedAt: occurredAt, lastCheckpointAt: null,
         fairShareUnloads: 0, hasMoreData: false, costEstimate: null, cost: null,
       },

@@ -45,11 +45,16 @@ describe('placeJob', () => {
     expect(placement.kind === 'fail' && placement.reason.message).toContain('"gpu"');
   });
 
-  it('does not fail a pinned job before the scheduler could have heard the workers', () => {
-    expect(placeJob(workers, 'gpu', false).kind).toBe('wait');
+  it('does not fail a pinned job before the scheduler could have heard the workers, and says what it waits for', () => {
+    const placement = placeJob(workers, 'gpu', false);
+    expect(placement).toMatchObject({ kind: 'wait', reason: { type: 'NoLiveWorker', source: 'scheduler' } });
+    expect(placement.kind === 'wait' && placement.reason.message).toContain('WORKER_GROUP=gpu');
   });
 
-  it('never fails an unpinned job for want of workers', () => {
-    expect(placeJob([], null, true).kind).toBe('wait');
+  it('never fails an unpinned job for want of workers, but says none is live', () => {
+    expect(placeJob([], null, true)).toEqual({
+      kind: 'wait',
+      reason: { message: 'waiting: no live worker; start an execution worker', type: 'NoLiveWorker', source: 'scheduler' },
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { waitingForSlot } from '@jobledger/domain';
 import type { JobReason } from '@jobledger/domain';
 
 export interface FreeWorker {
@@ -14,12 +15,14 @@ export type Placement =
 /**
  * Where a waiting job goes. Pure: the dispatcher passes the live workers it read (and takes a
  * slot from the one returned). A job pinned to a group without any live worker fails, but only
- * once the scheduler has been up long enough to have heard every live worker's heartbeat.
+ * once the scheduler has been up long enough to have heard every live worker's heartbeat;
+ * until then, and for an unpinned job when no worker is live, it waits saying so.
  */
 export function placeJob(workers: FreeWorker[], runOn: string | null, mayFailPinned: boolean): Placement {
   const worker = pickWorker(workers, runOn);
   if (worker) return { kind: 'assign', worker };
-  if (runOn !== null && mayFailPinned && !workers.some((w) => w.group === runOn)) {
+  const live = workers.some((w) => runOn === null || w.group === runOn);
+  if (!live && runOn !== null && mayFailPinned) {
     return {
       kind: 'fail',
       reason: {
@@ -29,8 +32,11 @@ export function placeJob(workers: FreeWorker[], runOn: string | null, mayFailPin
       },
     };
   }
-  const message = runOn === null ? 'waiting for a free slot on a live worker' : `waiting for a free slot on a live worker of group "${runOn}"`;
-  return { kind: 'wait', reason: { message, type: 'NoFreeWorker', source: 'scheduler' } };
+  if (!live) {
+    const message = runOn === null ? 'waiting: no live worker; start an execution worker' : `waiting: worker group "${runOn}" has no live worker yet; start a worker with WORKER_GROUP=${runOn}`;
+    return { kind: 'wait', reason: { message, type: 'NoLiveWorker', source: 'scheduler' } };
+  }
+  return { kind: 'wait', reason: waitingForSlot(runOn) };
 }
 
 /** The live worker with the most free slots; pinned jobs (runOn) only in their group. */

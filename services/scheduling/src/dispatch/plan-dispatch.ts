@@ -1,3 +1,4 @@
+import { waitingForSlot } from '@jobledger/domain';
 import type { JobReason, JobStatus } from '@jobledger/domain';
 import { placeJob } from './pick-worker';
 import type { FreeWorker } from './pick-worker';
@@ -6,6 +7,7 @@ export interface WaitingJob {
   account_id: string;
   job_id: string;
   run_on: string | null;
+  /** The message of the last `JobQueued`; null: none since it was submitted (see `recordedWait`). */
   wait_reason: string | null;
   status: JobStatus;
 }
@@ -37,7 +39,7 @@ export function planDispatch<J extends WaitingJob>(waiting: J[], workers: FreeWo
         type: 'AccountQuota',
         source: 'scheduler',
       };
-      if (job.status === 'Queued' && job.wait_reason !== reason.message) decisions.push({ kind: 'wait', job, reason });
+      if (job.status === 'Queued' && recordedWait(job) !== reason.message) decisions.push({ kind: 'wait', job, reason });
       continue;
     }
     const placement = placeJob(workers, job.run_on, limits.mayFailPinned && job.status === 'Queued');
@@ -47,9 +49,14 @@ export function planDispatch<J extends WaitingJob>(waiting: J[], workers: FreeWo
       decisions.push({ kind: 'assign', job, worker: placement.worker });
     } else if (placement.kind === 'fail') {
       decisions.push({ kind: 'fail', job, reason: placement.reason });
-    } else if (job.status === 'Queued' && job.wait_reason !== placement.reason.message) {
+    } else if (job.status === 'Queued' && recordedWait(job) !== placement.reason.message) {
       decisions.push({ kind: 'wait', job, reason: placement.reason });
     }
   }
   return decisions;
+}
+
+/** Why the job is known to wait: its last `JobQueued`, or else the reason it was submitted with. */
+function recordedWait(job: WaitingJob): string {
+  return job.wait_reason ?? waitingForSlot(job.run_on).message;
 }

@@ -8,7 +8,7 @@ export type { ErrorAction, RunbookRef, RunbookRuntime } from './runbook-ref';
 export { JOB_EVENT_TYPES } from './job-event';
 export type { JobEvent, JobEventData, JobEventOf, JobEventType } from './job-event';
 export { JOB_COMMAND_TYPES } from './job-command';
-export type { ExistingJobCommandType, JobCommand, JobCommandOf, JobCommandType } from './job-command';
+export type { ExistingJobCommandType, JobCommand, JobCommandOf, JobCommandType, StartedReport } from './job-command';
 
 export { STATUS_TRANSITIONS, canTransition } from './status-transitions';
 export {

@@ -11,7 +11,7 @@ export type JobCommand =
   /** The scheduler says why a Queued job still waits. */
   | { type: 'QueueJob'; data: { reason: JobReason | null; at: string } }
   | { type: 'AssignJob'; data: { worker: string; workerGroup: string; at: string } }
-  | { type: 'StartJob'; data: { worker: string; at: string } }
+  | { type: 'StartJob'; data: StartedReport }
   | { type: 'CheckpointJob'; data: { checkpointId: string; state: unknown; at: string } }
   /**
    * A user asks to stop. `cancelWhileRunning` is the worker group's setting (SPEC §4).
@@ -36,13 +36,23 @@ export type JobCommand =
    * changes nothing.
    */
   | { type: 'ReleaseJob'; data: { worker: string; at: string } }
-  | { type: 'CompleteJob'; data: { result: unknown; outputRecords: number; at: string } }
-  | { type: 'FailJob'; data: { reason: JobReason; at: string } }
+  /**
+   * The job ended. `started`: the worker reports the start with the end (a job that ended before
+   * its start was reported): decided as a StartJob first, where the job is still Starting.
+   */
+  | { type: 'CompleteJob'; data: { result: unknown; outputRecords: number; at: string; started?: StartedReport } }
+  | { type: 'FailJob'; data: { reason: JobReason; at: string; started?: StartedReport } }
   /**
    * Remove a final job; with `force`, stop it first (see `decideRemove`).
    * @default cancelWhileRunning true
    */
   | { type: 'RemoveJob'; data: { force: boolean; cancelWhileRunning?: boolean; at: string } };
+
+/** A worker's report that it started the job's runbook. */
+export interface StartedReport {
+  worker: string;
+  at: string;
+}
 
 export type JobCommandType = JobCommand['type'];
 export type JobCommandOf<T extends JobCommandType> = Extract<JobCommand, { type: T }>;

@@ -126,3 +126,30 @@ describe('decide before and after a job exists', () => {
     );
   });
 });
+
+describe('an end that carries its start (a job that ended before its start was reported)', () => {
+  const started = { worker: 'w1', at: '2026-01-01T00:00:01.000Z' };
+  const withStart = (command: 'CompleteJob' | 'FailJob') => {
+    const sample = sampleCommand(command);
+    return { ...sample, data: { ...sample.data, started } } as typeof sample;
+  };
+
+  it.each(['CompleteJob', 'FailJob'] as const)('%s from Starting is decided as the start, then the end', (command) => {
+    const state = stateIn('Starting');
+    const emitted = decide(withStart(command), state);
+    expect(emitted.map((ev) => ev.type)).toEqual(['JobStarted', command === 'CompleteJob' ? 'JobCompleted' : 'JobFailed']);
+    expect(emitted[0].data).toEqual({ worker: 'w1', attempt: state.attempt, at: started.at });
+    expect(emitted[1].data).not.toHaveProperty('started');
+    expect(statusAfter(state, emitted)).toBe(command === 'CompleteJob' ? 'Completed' : 'Failed');
+  });
+
+  // Wherever a StartJob would be refused (a stop came first, the start was reported after all), only the end is decided.
+  const elsewhere = JOB_STATUSES.filter((s) => s !== 'Starting').flatMap((status) => (['CompleteJob', 'FailJob'] as const).map((command) => [command, status] as const));
+  it.each(elsewhere)('%s from %s is decided as the end alone', (command, status) => {
+    const state = stateIn(status);
+    const alone = () => decide(sampleCommand(command), state);
+    const carried = () => decide(withStart(command), state);
+    if (ALLOWED[status][command]) expect(carried()).toEqual(alone());
+    else expect(carried).toThrow(JobNotInStatusError);
+  });
+});

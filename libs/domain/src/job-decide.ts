@@ -1,5 +1,6 @@
 import { decideUnload } from './fair-share';
 import { decideRemove, decideStop } from './decide-stop';
+import { evolve } from './job-evolve';
 import type { JobCommand, JobCommandOf } from './job-command';
 import { JobAlreadyExistsError } from './job-errors';
 import type { JobEvent } from './job-event';
@@ -19,6 +20,7 @@ export function decide(command: JobCommand, state: JobState): JobEvent[] {
   // Stop and remove have rules beyond their status table; see decide-stop.ts.
   if (command.type === 'RequestStop') return decideStop(command.data, job);
   if (command.type === 'RemoveJob') return decideRemove(command.data, job);
+  if ((command.type === 'CompleteJob' || command.type === 'FailJob') && command.data.started) return decideWithStart(command, job);
   assertAllowed(command.type, job);
   switch (command.type) {
     case 'QueueJob':
@@ -64,6 +66,18 @@ export function decide(command: JobCommand, state: JobState): JobEvent[] {
       throw new TypeError('unknown job command');
     }
   }
+}
+
+/**
+ * An end that carries its start: the start is decided first where the job is still Starting
+ * (elsewhere a StartJob would be refused, e.g. after a stop request), then the end.
+ */
+function decideWithStart(command: JobCommandOf<'CompleteJob'> | JobCommandOf<'FailJob'>, job: JobState): JobEvent[] {
+  const { started, ...end } = command.data;
+  const ending = { type: command.type, data: end } as JobCommand;
+  if (job.status !== 'Starting' || !started) return decide(ending, job);
+  const start = decide({ type: 'StartJob', data: started }, job);
+  return [...start, ...decide(ending, start.reduce(evolve, job))];
 }
 
 function suspendedAt(checkpointId: string): JobReason {

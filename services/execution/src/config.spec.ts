@@ -25,6 +25,12 @@ describe('execution config', () => {
     expect(() => readExecutionConfig({ ...base, JOBLEDGER_HOST_MAX_JOBS: '0' })).toThrow(/JOBLEDGER_HOST_MAX_JOBS/);
   });
 
+  it('reports a start after 20 ms of running unless told otherwise (0: at once), and names a bad delay', () => {
+    expect(readExecutionConfig(base).startReportDelayMs).toBe(20);
+    expect(readExecutionConfig({ ...base, JOBLEDGER_START_REPORT_DELAY_MS: '0' }).startReportDelayMs).toBe(0);
+    expect(() => readExecutionConfig({ ...base, JOBLEDGER_START_REPORT_DELAY_MS: '-1' })).toThrow(/JOBLEDGER_START_REPORT_DELAY_MS/);
+  });
+
   it('names a bad slot count', () => {
     expect(() => readExecutionConfig({ ...base, WORKER_SLOTS: '0' })).toThrow(/WORKER_SLOTS/);
   });

@@ -21,6 +21,11 @@ export interface ExecutionConfig extends PlatformConfig {
   /** Jobs of one account and runbook version a node host may run one after another (1: a host per job). @default 100 */
   maxJobsPerHost: number;
   /**
+   * How long a runbook runs before the worker reports its start; a job that ends sooner reports
+   * its start with its end, in one command. 0: at once. @default 20
+   */
+  startReportDelayMs: number;
+  /**
    * The user runbooks run as, so they can neither read the worker's environment (/proc) nor
    * signal it. Needs root or CAP_SETUID/CAP_SETGID/CAP_KILL.
    * @default nobody (65534:65534) when the worker runs as root, else the worker's own user
@@ -42,6 +47,7 @@ export function readExecutionConfig(env: NodeJS.ProcessEnv = process.env): Execu
     workerTimeoutMs: reader.int('JOBLEDGER_WORKER_TIMEOUT_MS', 10_000, 1_000),
     warmProcesses: reader.int('JOBLEDGER_WARM_PROCESSES', 2, 0, 64),
     maxJobsPerHost: reader.int('JOBLEDGER_HOST_MAX_JOBS', 100, 1, 100_000),
+    startReportDelayMs: reader.int('JOBLEDGER_START_REPORT_DELAY_MS', 20, 0, 10_000),
     runbookUser: readRunbookUser(reader, env),
     limits: {
       timeoutMs: reader.int('JOBLEDGER_RUN_TIMEOUT_MS', DEFAULT_RUN_LIMITS.timeoutMs, 1_000),

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { topicNames } from '@jobledger/events';
+import { createKafkajsEventBus } from '@jobledger/kafka';
 import { startStack, waitForStatus } from './stack';
 import type { Stack } from './stack';
 
@@ -13,13 +16,16 @@ const HELLO = `export default async (params, ctx) => {
 };`;
 
 const FAILING = `export default async () => { throw new Error('the runbook gave up'); };`;
+const SLOW = `export default async () => { await new Promise((r) => setTimeout(r, 5000)); return 'slept'; };`;
+// Long enough that a quick runbook always ends before its start is due, even on a loaded machine.
+const START_REPORT_DELAY_MS = 2000;
 
 describe('one job end to end, across the four services and the gateway', () => {
   let stack: Stack;
   const auth = () => ({ Authorization: `Bearer ${stack.adminKey}` });
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ JOBLEDGER_START_REPORT_DELAY_MS: String(START_REPORT_DELAY_MS) });
     const res = await request(stack.baseUrl).post('/v1/runbooks').set(auth()).send({ name: 'hello', runtime: 'node', source: HELLO });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'hello', version: 1, runtime: 'node' });
@@ -63,6 +69,41 @@ describe('one job end to end, across the four services and the gateway', () => {
     expect(job.status).toBe('Failed');
     expect(job.reason).toMatchObject({ message: expect.stringContaining('the runbook gave up'), type: 'RunbookError', source: 'runbook' });
   });
+
+  it('reports a quick job\'s start with its end (one command), and a longer job\'s start while it runs', async () => {
+    await request(stack.baseUrl).post('/v1/runbooks').set(auth()).send({ name: 'slow', runtime: 'node', source: SLOW }).expect(201);
+    const quick = (await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'hello', parameters: { who: 'quick' } }).expect(201)).body;
+    const slow = (await request(stack.baseUrl).post('/v1/jobs').set(auth()).send({ runbook: 'slow' }).expect(201)).body;
+
+    const running = await waitForStatus(stack, slow.id, ['Running', 'Completed', 'Failed']);
+    expect(running.status).toBe('Running');
+    const done = await waitForStatus(stack, quick.id, ['Completed', 'Failed']);
+    expect(done.status).toBe('Completed');
+    expect(Date.parse(done.startedAt)).toBeLessThanOrEqual(Date.parse(done.endedAt));
+    expect((await waitForStatus(stack, slow.id, ['Completed', 'Failed'])).status).toBe('Completed');
+
+    // What the worker reported, as the scheduler read it from job-commands.
+    const bus = createKafkajsEventBus({ brokers: String(stack.env.KAFKA_BROKERS).split(','), clientId: 'e2e-commands', log: () => undefined });
+    const consumer = bus.consumer(`e2e-commands-${randomUUID()}`);
+    const commands = new Map<string, { type: string; schemaVersion: number; data: { started?: { worker: string; at: string } } }[]>();
+    const ended = (id: string) => commands.get(id)?.some((c) => c.type === 'CompleteJob');
+    await new Promise<void>((resolve) => {
+      void consumer.start({ topics: [topicNames(stack.topicPrefix).jobCommands] }, async (batch) => {
+        for (const m of batch.messages) {
+          const command = JSON.parse(String(m.value));
+          commands.set(command.jobId, [...(commands.get(command.jobId) ?? []), command]);
+        }
+        if (ended(quick.id) && ended(slow.id)) resolve();
+      });
+    });
+    await consumer.stop();
+    const summary = (id: string) => commands.get(id)?.map((c) => `${c.type}@v${c.schemaVersion}`);
+    expect(summary(quick.id)).toEqual(['SubmitJob@v1', 'CompleteJob@v2']);
+    const started = commands.get(quick.id)?.[1].data.started;
+    expect(started).toEqual({ worker: stack.workerIds[0], at: done.startedAt });
+    expect(summary(slow.id)).toEqual(['SubmitJob@v1', 'StartJob@v1', 'CompleteJob@v1']);
+    expect(commands.get(slow.id)?.[2].data).not.toHaveProperty('started');
+  }, 60_000);
 
   it('treats a client-chosen id idempotently: same body returns the job, another body is 409', async () => {
     const body = { id: 'nightly-2026-11-21', runbook: 'hello', parameters: { who: 'again' } };

@@ -1,4 +1,5 @@
 import type { AnyEnvelope } from '@jobledger/events';
+import type { PendingStart } from './pending-start';
 
 /** Why a run was told to end early, from the job's events. */
 /** `released`: suspended or unloaded at the single writer's word; the process just ends, nothing to report. */
@@ -18,6 +19,8 @@ export class ActiveRun {
   readonly abort = new AbortController();
   interruption: Interruption | null = null;
   hasCheckpoint: boolean;
+  /** The start, once the runbook runs: reported after a delay, or with the end (pending-start.ts). */
+  start: PendingStart | null = null;
   private readonly pending = new Map<string, PendingCheckpoint>();
 
   constructor(

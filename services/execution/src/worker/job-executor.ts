@@ -14,6 +14,7 @@ import { waitForSpec } from '../specs/wait-for-spec';
 import { ActiveRun } from './active-run';
 import { JobEventWriter } from './job-event-writer';
 import { outputBatches } from './output-batches';
+import { PendingStart } from './pending-start';
 
 const CHECKPOINT_CONFIRM_MS = 30_000;
 
@@ -56,14 +57,20 @@ export class JobExecutor implements OnApplicationShutdown {
     this.active.set(key, run);
     void this.run(assigned, { topic: at.topic, partition: at.partition, offset: at.offset }, run)
       .catch((error: Error) => this.reportBroken(assigned, run, error))
-      .finally(() => this.active.delete(key));
+      .finally(() => {
+        run.start?.cancel();
+        this.active.delete(key);
+      });
   }
 
   /** Passes a later event of a job this worker runs to its runs (stop, suspend, checkpoints). */
   observe(event: AnyEnvelope): void {
     for (const run of this.active.values()) {
       if (run.jobId !== event.jobId || run.accountId !== event.accountId) continue;
-      if (run.observe(event)) this.logger.info('runbook interrupted', { jobId: run.jobId, accountId: run.accountId, by: event.type });
+      if (!run.observe(event)) continue;
+      this.logger.info('runbook interrupted', { jobId: run.jobId, accountId: run.accountId, by: event.type });
+      // The job ended, or left this worker, without it: its start is no longer news.
+      if (run.interruption === 'ended' || run.interruption === 'released') run.start?.cancel();
     }
   }
 
@@ -99,7 +106,9 @@ export class JobExecutor implements OnApplicationShutdown {
     }
     const { spec } = waited;
     run.hasCheckpoint = spec.lastCheckpoint !== null;
-    await report({ type: 'StartJob', data: { worker: this.config.workerId, at: now() } });
+    const started = { worker: this.config.workerId, at: now() };
+    const start = new PendingStart(started, () => report({ type: 'StartJob', data: started }), this.config.startReportDelayMs);
+    run.start = start;
     log.info('job started', { attempt: data.attempt, runbook: spec.submitted.runbook, resumed: run.hasCheckpoint });
     const outcome = await this.runner.run(
       {
@@ -126,7 +135,7 @@ export class JobExecutor implements OnApplicationShutdown {
       run.abort.signal,
     );
     const ending = this.ending(run, spec, outcome);
-    if (ending) await report(ending);
+    if (ending) await report(await start.withEnd(ending));
     log.info('job ended', { outcome: outcome.kind, interruption: run.interruption, records: outcome.records });
   }
 
@@ -141,17 +150,19 @@ export class JobExecutor implements OnApplicationShutdown {
       run.interruption === 'stop-requested'
         ? { type: 'ConfirmStop', data: { at: now() } }
         : { type: 'FailJob', data: { reason: { message: `the worker failed running this job: ${error.message}`, type: 'WorkerError', source: 'system' }, at: now() } };
-    await this.writer
-      .report(run.accountId, run.jobId, command, this.writer.contextFor(assigned.correlationId))
+    await (run.start ? run.start.withEnd(command) : Promise.resolve(command))
+      .then((end) => this.writer.report(run.accountId, run.jobId, end, this.writer.contextFor(assigned.correlationId)))
       .catch((reportError: Error) => this.logger.error('could not report the end of a broken run', { jobId: run.jobId, accountId: run.accountId, error: reportError.message }));
   }
 
   private async checkpoint(run: ActiveRun, state: unknown, context: EventContext): Promise<void> {
     const checkpointId = randomUUID();
     try {
-      await run.checkpoint(checkpointId, CHECKPOINT_CONFIRM_MS, () =>
-        this.writer.report(run.accountId, run.jobId, { type: 'CheckpointJob', data: { checkpointId, state, at: now() } }, context),
-      );
+      // The start goes first: a checkpoint is only taken from a Running job.
+      await run.checkpoint(checkpointId, CHECKPOINT_CONFIRM_MS, async () => {
+        await run.start?.send();
+        await this.writer.report(run.accountId, run.jobId, { type: 'CheckpointJob', data: { checkpointId, state, at: now() } }, context);
+      });
     } catch (error) {
       // Interrupted (stop, suspend, release) while the checkpoint was on its way: the runner is
       // ending the process already, and the run must still report how it ended.

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { JobEventData, RunbookRuntime } from '@jobledger/domain';
 import type { AnyEnvelope, RunbookPublishedData, TopicNames } from '@jobledger/events';
 import type { EntityManager } from 'typeorm';
-import { PLATFORM_CONFIG, ProjectionPositions, Wakeup, jobKey, quoteIdent, serviceSchema } from '@jobledger/platform';
+import { PLATFORM_CONFIG, ProjectionPositions, Wakeup, jobKey, pgArray, quoteIdent, serviceSchema } from '@jobledger/platform';
 import type { DecodedEvent, ManagedConsumer, PlatformConfig } from '@jobledger/platform';
 
 export interface JobSpec {
@@ -30,6 +30,9 @@ export interface LogPosition {
 
 /** The consumer name under which the specs projection stores its positions. */
 export const SPECS_CONSUMER_NAME = 'execution.specs';
+
+/** How much of the recent submissions and runbook sources (JSON and source characters) a worker keeps in memory. */
+const RECENT_CHARS = 16 * 1024 * 1024;
 
 /** The events the specs projection applies; of the rest it stores only the positions. */
 const SPEC_EVENT_TYPES = new Set(['RunbookPublished', 'JobCheckpointed', 'JobOutputRecorded', 'JobSubmitted']);
@@ -62,6 +65,10 @@ export class JobSpecStore {
 
   /** Watches of this process for a job's submission, by account/job. */
   private readonly watches = new Map<string, Set<() => void>>();
+  /** Submissions this process projected, by account/job, until their first attempt's spec is taken. */
+  private readonly recentSubmissions = new RecentEntries<JobEventData<'JobSubmitted'>>(RECENT_CHARS);
+  /** Runbook versions' sources (never change once published), by account/name/version. */
+  private readonly recentRunbooks = new RecentEntries<{ source: string; runtime: RunbookRuntime }>(RECENT_CHARS);
 
   constructor(
     readonly dataSource: DataSource,
@@ -97,10 +104,15 @@ export class JobSpecStore {
 
   /** Told what a committed transaction of the projection applied. */
   projected(events: DecodedEvent[]): void {
-    if (this.watches.size === 0) return;
-    for (const { envelope } of events) {
+    for (const { envelope, message } of events) {
+      if (envelope.type === 'RunbookPublished') {
+        const d = envelope.data as RunbookPublishedData;
+        this.recentRunbooks.set(runbookKey(envelope.accountId, d.name, d.version), { source: d.source, runtime: d.runtime }, d.source.length);
+      }
       if (envelope.type !== 'JobSubmitted' || !envelope.jobId) continue;
-      for (const notify of this.watches.get(jobKey(envelope.accountId, envelope.jobId)) ?? []) notify();
+      const key = jobKey(envelope.accountId, envelope.jobId);
+      this.recentSubmissions.set(key, envelope.data as JobEventData<'JobSubmitted'>, message.value?.length ?? 0);
+      for (const notify of this.watches.get(key) ?? []) notify();
     }
   }
 
@@ -122,6 +134,19 @@ export class JobSpecStore {
   }
 
   async project(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
+    // Submissions, most of what a busy worker projects, in one statement.
+    const submissions = events.filter(({ envelope }) => envelope.type === 'JobSubmitted' && envelope.jobId);
+    if (submissions.length > 0) {
+      await manager.query(
+        `INSERT INTO ${this.schema}.job_specs (account_id, job_id, submitted)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[]) ON CONFLICT DO NOTHING`,
+        [
+          pgArray(submissions.map(({ envelope }) => envelope.accountId)),
+          pgArray(submissions.map(({ envelope }) => envelope.jobId as string)),
+          pgArray(submissions.map(({ envelope }) => JSON.stringify(envelope.data))),
+        ],
+      );
+    }
     for (const { envelope } of events) {
       if (envelope.type === 'RunbookPublished') {
         const d = envelope.data as RunbookPublishedData;
@@ -145,18 +170,21 @@ export class JobSpecStore {
            ON CONFLICT (account_id, job_id) DO UPDATE SET last_seq = GREATEST(${this.schema}.job_progress.last_seq, EXCLUDED.last_seq)`,
           [envelope.accountId, envelope.jobId, Math.max(...seqs)],
         );
-      } else if (envelope.type === 'JobSubmitted' && envelope.jobId) {
-        await manager.query(
-          `INSERT INTO ${this.schema}.job_specs (account_id, job_id, submitted) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-          [envelope.accountId, envelope.jobId, JSON.stringify(envelope.data)],
-        );
       }
     }
   }
 
-  /** The spec, or null while the projection has not caught up with the job's submission. */
-  async find(accountId: string, jobId: string): Promise<JobSpec | null> {
-    const rows = await this.dataSource.query(
+  /**
+   * The spec, or null while the projection has not caught up with the job's submission. A first
+   * attempt has no checkpoint and no records yet: its spec comes from memory when this process
+   * projected its submission and knows its runbook version, else from Postgres.
+   */
+  async find(accountId: string, jobId: string, firstAttempt = false): Promise<JobSpec | null> {
+    if (firstAttempt) {
+      const spec = this.takeRecent(accountId, jobId);
+      if (spec) return spec;
+    }
+    const [spec]: JobSpec[] = await this.dataSource.query(
       `SELECT s.submitted, r.source, r.runtime, p.last_checkpoint AS "lastCheckpoint", COALESCE(p.last_seq, 0) AS "lastSeq"
        FROM ${this.schema}.job_specs s
        JOIN ${this.schema}.runbook_versions r ON r.account_id = s.account_id AND r.name = s.submitted->'runbook'->>'name'
@@ -165,6 +193,53 @@ export class JobSpecStore {
        WHERE s.account_id = $1 AND s.job_id = $2`,
       [accountId, jobId],
     );
-    return rows[0] ?? null;
+    if (!spec) return null;
+    const { name, version } = spec.submitted.runbook;
+    this.recentRunbooks.set(runbookKey(accountId, name, version), { source: spec.source, runtime: spec.runtime }, spec.source.length);
+    return spec;
+  }
+
+  private takeRecent(accountId: string, jobId: string): JobSpec | null {
+    const key = jobKey(accountId, jobId);
+    const submitted = this.recentSubmissions.get(key);
+    const runbook = submitted && this.recentRunbooks.get(runbookKey(accountId, submitted.runbook.name, submitted.runbook.version));
+    if (!submitted || !runbook) return null;
+    this.recentSubmissions.delete(key);
+    return { submitted, source: runbook.source, runtime: runbook.runtime, lastCheckpoint: null, lastSeq: 0 };
+  }
+}
+
+function runbookKey(accountId: string, name: string, version: number): string {
+  return JSON.stringify([accountId, name, version]);
+}
+
+/** Entries kept in insertion order while their sizes add up to at most `maxSize`; the oldest go first. */
+export class RecentEntries<V> {
+  private readonly entries = new Map<string, { value: V; size: number }>();
+  private total = 0;
+
+  constructor(private readonly maxSize: number) {}
+
+  get(key: string): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  set(key: string, value: V, size: number): void {
+    this.delete(key);
+    if (size > this.maxSize) return;
+    this.entries.set(key, { value, size });
+    this.total += size;
+    for (const [oldest, entry] of this.entries) {
+      if (this.total <= this.maxSize) break;
+      this.entries.delete(oldest);
+      this.total -= entry.size;
+    }
+  }
+
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.total -= entry.size;
   }
 }

@@ -90,4 +90,25 @@ describe('the specs projection as workers run it, against Kafka and Postgres', (
     expect(result).toEqual({ missing: expect.stringContaining('its submission is not on') });
     expect(Date.now() - started).toBeLessThan(5_000);
   }, 20_000);
+
+  it('writes the submissions of one fetch together, and gives a first attempt its spec from memory, once', async () => {
+    const runbook = { name: 'rb', version: 1, sha256: 'a'.repeat(64), runtime: 'node' };
+    const ids = ['batch-1', 'batch-2', 'batch-3'];
+    const sender = await kafka.bus.producer();
+    await sender.send(ids.map((id) => ({ topic: kafka.topics.jobEvents, key: id, value: encodeEvent(envelope('JobSubmitted', id, { ...submitted(id).data, runbook })) })));
+    await sender.disconnect();
+    const stored = () => db.dataSource.query(`SELECT job_id FROM ${store.schema}.job_specs WHERE job_id LIKE 'batch-%' ORDER BY job_id`);
+    expect(await eventually(stored, (rows) => rows.length === 3, 20_000)).toEqual(ids.map((job_id) => ({ job_id })));
+
+    // Gone from Postgres, still known to this process: only a first attempt may use that.
+    await db.dataSource.query(`DELETE FROM ${store.schema}.job_specs WHERE job_id = 'batch-1'`);
+    expect(await store.find('acct-a', 'batch-1')).toBeNull();
+    const fromMemory = await store.find('acct-a', 'batch-1', true);
+    expect(fromMemory).toEqual({ submitted: expect.objectContaining({ jobId: 'batch-1', runbook }), source: 'export default async () => 1;', runtime: 'node', lastCheckpoint: null, lastSeq: 0 });
+    // Taken: the next look reads Postgres again.
+    expect(await store.find('acct-a', 'batch-1', true)).toBeNull();
+    // The same spec from either place.
+    const viaPostgres = await store.find('acct-a', 'batch-2');
+    expect(await store.find('acct-a', 'batch-2', true)).toEqual({ ...viaPostgres, lastSeq: 0 });
+  }, 40_000);
 });

@@ -13,6 +13,8 @@ export interface SpecWaitOptions {
   onLagging?(waitedMs: number): void;
   /** @default 30000 */
   lagReportMs?: number;
+  /** The job's first attempt: no checkpoint or records yet, so its spec may come from memory (JobSpecStore.find). */
+  firstAttempt?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function waitForSpec(store: JobSpecStore, accountId: string, jobId:
   const watch = store.watchSubmission(accountId, jobId);
   try {
     for (;;) {
-      const spec = await store.find(accountId, jobId);
+      const spec = await store.find(accountId, jobId, options.firstAttempt);
       if (spec) return { spec };
       if (signal.aborted) return { interrupted: true };
       if (await store.hasSubmission(accountId, jobId)) {
@@ -47,7 +49,7 @@ export async function waitForSpec(store: JobSpecStore, accountId: string, jobId:
         }
       } else if (await store.hasProjectedPast(assignedAt)) {
         // The batch with the submission may have committed between the two looks.
-        const late = await store.find(accountId, jobId);
+        const late = await store.find(accountId, jobId, options.firstAttempt);
         return late ? { spec: late } : { missing: `its submission is not on ${assignedAt.topic} before its assignment (partition ${assignedAt.partition}, offset ${assignedAt.offset})` };
       }
       if (Date.now() - reportedAt >= lagReportMs) {

@@ -93,6 +93,7 @@ export class JobExecutor implements OnApplicationShutdown {
     const context = this.writer.contextFor(assigned.correlationId);
     const report = (command: JobCommand) => this.writer.report(run.accountId, run.jobId, command, context);
     const waited = await waitForSpec(this.specs, run.accountId, run.jobId, assignedAt, run.abort.signal, {
+      firstAttempt: data.attempt === 1,
       onLagging: (waitedMs) => log.warn('waiting for the specs projection to reach this assignment', { waitedMs, assignedAt }),
     });
     if ('interrupted' in waited) {

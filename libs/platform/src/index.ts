@@ -28,7 +28,7 @@ export { PgApiKeyStore, generateApiKey, hashApiKey } from './auth/api-key-store'
 export type { ApiKeyStore } from './auth/api-key-store';
 export { ROLES, roleAllows } from './auth/principal';
 export type { Principal, Role } from './auth/principal';
-export { appendToOutbox, claimEvent, claimEvents, claimEventsStatement, createInboxTableSql, createOutboxTableSql, outboxColumns, outboxInsert } from './outbox/outbox';
+export { appendToOutbox, claimEvent, claimEvents, claimEventsStatement, createInboxTableSql, createOutboxTableSql, outboxColumns, outboxInsert, seenEventsStatement } from './outbox/outbox';
 export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxRelayOptions } from './outbox/outbox-relay';
 export { EVENT_BUS, PLATFORM_CONFIG, PlatformModule, apiKeysTable, serviceSchema } from './platform.module';

@@ -1,6 +1,7 @@
 import type { OutboundMessage } from '@jobledger/kafka';
 import type { EntityManager } from 'typeorm';
 import { pgArray } from '../db/pg-array';
+import { rowsByKey } from '../db/rows-by-key';
 import type { SqlStatement } from '../db/combined-statement';
 
 /** SQL for a service's outbox table; used by that service's migration. */
@@ -82,4 +83,9 @@ export function claimEventsStatement(quotedSchema: string, eventIds: readonly st
     sql: `INSERT INTO ${quotedSchema}.inbox (event_id) SELECT DISTINCT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text AS id`,
     params: [pgArray(eventIds)],
   };
+}
+
+/** Which of the events were applied before, without claiming any: rows of `id` (lower-case), one index probe each. */
+export function seenEventsStatement(quotedSchema: string, eventIds: readonly string[]): SqlStatement {
+  return rowsByKey({ table: `${quotedSchema}.inbox`, key: [['event_id', 'uuid']], keys: eventIds.map((id) => [id]), columns: 'event_id::text AS id' });
 }

@@ -83,6 +83,8 @@ describe('JobCommandHandler.runBatch against Postgres', () => {
     // The same log in two batches, split in the middle of a job's commands.
     const batch = new JobCommandHandler(dbs[1].dataSource, batched);
     const outcomes = [...(await batch.runBatch(log.slice(0, 9))), ...(await batch.runBatch(log.slice(9)))];
+    // Nothing raced them: both were written without a transaction.
+    expect(batch.batches).toEqual({ unlocked: 2, locked: 0 });
 
     expect(outcomes.map((o) => (o.kind === 'refused' ? `refused:${o.error.code}:${o.recorded}` : o.kind))).toEqual([
       'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied', 'applied',
@@ -96,6 +98,53 @@ describe('JobCommandHandler.runBatch against Postgres', () => {
     expect(batchJobs.find((r: { job_id: string }) => r.job_id === 'quantum').running_since).toEqual(new Date(t(4)));
     expect(await events(dbs[1], batched.topicPrefix)).toEqual(await events(dbs[0], one.topicPrefix));
     expect((await events(dbs[1], batched.topicPrefix)).map((e) => `${e.key}:${e.envelope.type}`)).toContain('forced:JobRemoved');
+  });
+
+  it('loses no change made between its read and its write: the guarded write fails whole, and the batch is decided again on the true state', async () => {
+    const handler = new JobCommandHandler(dbs[1].dataSource, batched);
+    const other = new JobCommandHandler(dbs[1].dataSource, batched);
+    const cmd = (jobId: string, command: JobCommand): LoggedCommand => ({ accountId: 'acct-a', jobId, command, source: { id: randomUUID(), context } });
+    await handler.runBatch([cmd('race', { type: 'SubmitJob', data: submitted('race').data as never }), cmd('race', { type: 'AssignJob', data: { worker: 'w1', workerGroup: 'default', at: t(1) } })]);
+    await handler.runBatch([cmd('race', { type: 'StartJob', data: { worker: 'w1', at: t(2) } })]);
+    // A user's suspend request lands between the batch's read and its write.
+    const decide = (handler as unknown as { decide: (...args: unknown[]) => Promise<unknown> }).decide.bind(handler);
+    let raced = false;
+    jest.spyOn(handler as unknown as { decide: (...args: unknown[]) => Promise<unknown> }, 'decide').mockImplementation(async (...args: unknown[]) => {
+      if (!raced) {
+        raced = true;
+        await other.run('acct-a', 'race', { type: 'RequestSuspend', data: { at: t(3) } }, { context });
+      }
+      return decide(...args);
+    });
+    const before = { ...handler.batches };
+    const outcomes = await handler.runBatch([cmd('race', { type: 'CompleteJob', data: { result: 1, outputRecords: 0, at: t(4) } }), cmd('new-one', { type: 'SubmitJob', data: submitted('new-one').data as never })]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['applied', 'applied']);
+    expect(handler.batches).toEqual({ unlocked: before.unlocked, locked: before.locked + 1 });
+    const types = (await events(dbs[1], batched.topicPrefix)).filter((e) => e.key === 'race').map((e) => e.envelope.type);
+    // The suspend request is on the stream before the completion, once: nothing of the first try was written.
+    expect(types).toEqual(['JobSubmitted', 'JobAssigned', 'JobStarted', 'JobSuspendRequested', 'JobCompleted']);
+    const [row] = await dbs[1].dataSource.query(`SELECT status, state FROM "${dbs[1].schema}".jobs WHERE job_id = 'race'`);
+    expect(row).toMatchObject({ status: 'Completed', state: { revision: 5 } });
+    expect((await jobs(dbs[1])).filter((r: { job_id: string }) => r.job_id === 'new-one')).toHaveLength(1);
+  });
+
+  it('applies a command once when another consumer applies it between the read and the write (a rebalance)', async () => {
+    const handler = new JobCommandHandler(dbs[1].dataSource, batched);
+    const other = new JobCommandHandler(dbs[1].dataSource, batched);
+    const submit: LoggedCommand = { accountId: 'acct-a', jobId: 'twice', command: { type: 'SubmitJob', data: submitted('twice').data as never }, source: { id: randomUUID(), context } };
+    const decide = (handler as unknown as { decide: (...args: unknown[]) => Promise<unknown> }).decide.bind(handler);
+    let raced = false;
+    jest.spyOn(handler as unknown as { decide: (...args: unknown[]) => Promise<unknown> }, 'decide').mockImplementation(async (...args: unknown[]) => {
+      if (!raced) {
+        raced = true;
+        expect(await other.runBatch([submit])).toEqual([{ kind: 'applied' }]);
+      }
+      return decide(...args);
+    });
+    expect(await handler.runBatch([submit])).toEqual([{ kind: 'duplicate' }]);
+    expect(handler.batches.locked).toBe(1);
+    const submittedTwice = (await events(dbs[1], batched.topicPrefix)).filter((e) => e.key === 'twice').map((e) => e.envelope.type);
+    expect(submittedTwice).toEqual(['JobSubmitted']);
   });
 
   it('writes nothing when a command fails for a reason other than a refusal', async () => {

@@ -7,7 +7,7 @@ import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/do
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
 import type { OutboundMessage } from '@jobledger/kafka';
-import { PLATFORM_CONFIG, claimEvent, claimEventsStatement, combineStatements, jobKey, outboxInsert, pgArray, queryTogether, quoteIdent, rowsByKey, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvent, claimEventsStatement, combineStatements, seenEventsStatement, jobKey, outboxInsert, pgArray, queryTogether, quoteIdent, rowsByKey, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
 import type { SqlStatement } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 
@@ -46,6 +46,8 @@ export interface CommandResult {
 @Injectable()
 export class JobCommandHandler {
   readonly schema: string;
+  /** Batches written without a transaction, and those written in one after that failed (a lost race). */
+  readonly batches = { unlocked: 0, locked: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -82,41 +84,74 @@ export class JobCommandHandler {
   }
 
   /**
-   * Decides a batch of logged commands in one transaction, as if each ran alone in log order:
-   * the batch's jobs are locked with one statement, every command is decided on its job's state
-   * as the commands before it left it, and the rows and the events are written with one
-   * statement each. A refused request is recorded on its job's stream as `recordRefusal` does;
+   * Decides a batch of logged commands as if each ran alone in log order: every command is decided
+   * on its job's state as the commands before it left it, and the rows and the events are written
+   * with one statement. A refused request is recorded on its job's stream as `recordRefusal` does;
    * anything but a refusal fails the whole batch (the consumer then retries it command by command).
+   *
+   * First without a transaction: one statement reads the jobs and which commands were applied
+   * before, and one writes — guarded: each job's row only where its revision is still the one read,
+   * each new job only where no row exists yet, each command's id only where no one claimed it
+   * meanwhile; if any guard fails, the statement fails whole and nothing is written. Then (a lost race,
+   * or any other failure) in a transaction that locks the batch's jobs, as before.
    */
   async runBatch(commands: readonly LoggedCommand[]): Promise<BatchOutcome[]> {
     if (commands.length === 0) return [];
+    const unlocked = await this.runBatchUnlocked(commands).catch(() => null);
+    if (unlocked) {
+      this.batches.unlocked++;
+      return unlocked;
+    }
+    this.batches.locked++;
+    return this.runBatchLocked(commands);
+  }
+
+  private async runBatchUnlocked(commands: readonly LoggedCommand[]): Promise<BatchOutcome[]> {
+    const manager = this.dataSource.manager;
+    const ids = commands.map((c) => c.source.id);
+    const [jobRows, seenRows] = await queryTogether(manager, [this.readMany(commands, false), seenEventsStatement(this.schema, ids)]);
+    const jobs = loadedJobs(jobRows as unknown as JobRowRead[]);
+    const seen = new Set(seenRows.map((r) => r.id as string));
+    const fresh = new Set(ids.map((id) => id.toLowerCase()).filter((id) => !seen.has(id)));
+    const read = new Map([...jobs].map(([key, job]) => [key, job.state.revision]));
+    const { outcomes, batch } = await this.decideBatch(manager, commands, jobs, new Set(fresh));
+    await batch.writeGuarded(manager, read, [...fresh]);
+    return outcomes;
+  }
+
+  private runBatchLocked(commands: readonly LoggedCommand[]): Promise<BatchOutcome[]> {
     return this.dataSource.transaction(async (manager) => {
       // One round trip: lock the batch's jobs and claim its commands.
-      const [jobRows, claimedRows] = await queryTogether(manager, [this.lockMany(commands), claimEventsStatement(this.schema, commands.map((c) => c.source.id))]);
+      const [jobRows, claimedRows] = await queryTogether(manager, [this.readMany(commands, true), claimEventsStatement(this.schema, commands.map((c) => c.source.id))]);
       const jobs = loadedJobs(jobRows as unknown as JobRowRead[]);
-      const claimed = new Set(claimedRows.map((r) => r.id as string));
-      const batch = this.batchWrites(jobs);
-      const outcomes: BatchOutcome[] = [];
-      for (const c of commands) {
-        if (!claimed.delete(c.source.id.toLowerCase())) {
-          outcomes.push({ kind: 'duplicate' });
-          continue;
-        }
-        const current = jobs.get(jobKey(c.accountId, c.jobId)) ?? NO_JOB;
-        try {
-          const decided = await this.decide(manager, c.command, current);
-          batch.stage(c, decided.current, decided.events);
-          outcomes.push({ kind: 'applied' });
-        } catch (error) {
-          if (!(error instanceof DomainError)) throw error;
-          const refusal = refusalToRecord(c.command, error, current);
-          if (refusal) batch.stage(c, current, [refusal]);
-          outcomes.push({ kind: 'refused', error, recorded: refusal !== null });
-        }
-      }
+      const { outcomes, batch } = await this.decideBatch(manager, commands, jobs, new Set(claimedRows.map((r) => r.id as string)));
       await batch.write(manager);
       return outcomes;
     });
+  }
+
+  /** The batch's commands decided in order on the jobs given; `claimed` (lower-case ids, used up here): the commands not applied before. */
+  private async decideBatch(manager: EntityManager, commands: readonly LoggedCommand[], jobs: Map<string, LoadedJob>, claimed: Set<string>) {
+    const batch = this.batchWrites(jobs);
+    const outcomes: BatchOutcome[] = [];
+    for (const c of commands) {
+      if (!claimed.delete(c.source.id.toLowerCase())) {
+        outcomes.push({ kind: 'duplicate' });
+        continue;
+      }
+      const current = jobs.get(jobKey(c.accountId, c.jobId)) ?? NO_JOB;
+      try {
+        const decided = await this.decide(manager, c.command, current);
+        batch.stage(c, decided.current, decided.events);
+        outcomes.push({ kind: 'applied' });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        const refusal = refusalToRecord(c.command, error, current);
+        if (refusal) batch.stage(c, current, [refusal]);
+        outcomes.push({ kind: 'refused', error, recorded: refusal !== null });
+      }
+    }
+    return { outcomes, batch };
   }
 
   /**
@@ -159,7 +194,54 @@ export class JobCommandHandler {
         outbox.push(...staged.outbound);
       },
       write: (manager: EntityManager) => this.write(manager, [...writes.values()], outbox),
+      writeGuarded: (manager: EntityManager, read: Map<string, number>, claims: string[]) => this.writeGuarded(manager, [...writes.values()], outbox, read, claims),
     };
+  }
+
+  /**
+   * `write` as one statement outside a transaction, all or nothing: rows of jobs that existed are
+   * updated only at the revision they were read at (`read`, by job key), rows of new jobs inserted
+   * only where none exists, and the claims (lower-case command ids) inserted only where none is;
+   * when anything was not written, a division by zero fails the whole statement.
+   */
+  private async writeGuarded(manager: EntityManager, rows: JobRowWrite[], outbound: OutboundMessage[], read: Map<string, number>, claims: string[]): Promise<void> {
+    const key = (r: JobRowWrite) => jobKey(r.accountId, r.jobId);
+    // In key order, as lockMany locks: two writers never wait on each other in a cycle.
+    const existing = rows.filter((r) => read.has(key(r))).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const created = rows.filter((r) => !read.has(key(r)));
+    const statements: SqlStatement[] = [];
+    if (claims.length > 0) {
+      statements.push({ sql: `INSERT INTO ${this.schema}.inbox (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING 1`, params: [pgArray(claims)] });
+    }
+    if (existing.length > 0) {
+      statements.push({
+        sql: `UPDATE ${this.schema}.jobs AS t SET status = u.st, worker = u.w, state = u.s::jsonb, view = u.v::jsonb, running_since = u.rs, remove_when_final = u.rwf
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::boolean[], $9::int[]) AS u(a, j, st, w, s, v, rs, rwf, rev)
+         WHERE t.account_id = u.a AND t.job_id = u.j AND (t.state->>'revision')::int = u.rev RETURNING 1`,
+        params: [
+          existing.map((r) => r.accountId),
+          existing.map((r) => r.jobId),
+          existing.map((r) => r.status),
+          existing.map((r) => r.worker),
+          existing.map((r) => JSON.stringify(r.state)),
+          existing.map((r) => JSON.stringify(r.view)),
+          existing.map((r) => r.runningSince),
+          existing.map((r) => String(r.removeWhenFinal)),
+          existing.map((r) => read.get(key(r)) as number),
+        ].map(pgArray),
+      });
+    }
+    if (created.length > 0) {
+      const insert = this.upsertStatement(created);
+      statements.push({ ...insert, sql: `${insert.sql.slice(0, insert.sql.indexOf(' ON CONFLICT'))} ON CONFLICT DO NOTHING RETURNING 1` });
+    }
+    const events = outboxInsert(this.schema, outbound);
+    if (events) statements.push(events);
+    const counts = statements.map((_, i) => `(SELECT count(*) FROM w${i + 1})`);
+    const expected = [...(claims.length > 0 ? [claims.length] : []), ...(existing.length > 0 ? [existing.length] : []), ...(created.length > 0 ? [created.length] : [])];
+    const guard = expected.map((n, i) => `${counts[i]} = ${n}`).join(' AND ') || 'true';
+    const { sql, params } = combineStatements([...statements, { sql: `SELECT 1 / (${guard})::int AS written`, params: [] }]);
+    await manager.query(sql, params);
   }
 
   private async load(manager: EntityManager, accountId: string, jobId: string): Promise<LoadedJob> {
@@ -168,18 +250,18 @@ export class JobCommandHandler {
 
   /** The jobs' rows, locked for the transaction, in one statement. */
   private async loadMany(manager: EntityManager, jobs: readonly { accountId: string; jobId: string }[]): Promise<Map<string, LoadedJob>> {
-    const { sql, params } = this.lockMany(jobs);
+    const { sql, params } = this.readMany(jobs, true);
     return loadedJobs(await manager.query(sql, params));
   }
 
-  /** The statement that reads the jobs' rows and locks them for the transaction, in key order (two batches never wait on each other in a cycle). */
-  private lockMany(jobs: readonly { accountId: string; jobId: string }[]): SqlStatement {
+  /** The statement that reads the jobs' rows, and with `lock` locks them for the transaction, in key order (two batches never wait on each other in a cycle). */
+  private readMany(jobs: readonly { accountId: string; jobId: string }[], lock: boolean): SqlStatement {
     return rowsByKey({
       table: `${this.schema}.jobs`,
       key: [['account_id', 'text'], ['job_id', 'text']],
       keys: jobs.map((j) => [j.accountId, j.jobId]),
       columns: 'account_id, job_id, state, view, remove_when_final, running_since::text AS running_since',
-      forUpdate: true,
+      forUpdate: lock,
     });
   }
 
@@ -224,8 +306,16 @@ export class JobCommandHandler {
    */
   private async write(manager: EntityManager, rows: JobRowWrite[], outbound: OutboundMessage[]): Promise<void> {
     const statements: SqlStatement[] = [];
-    if (rows.length > 0) {
-      statements.push({
+    if (rows.length > 0) statements.push(this.upsertStatement(rows));
+    const events = outboxInsert(this.schema, outbound);
+    if (events) statements.push(events);
+    if (statements.length === 0) return;
+    const { sql, params } = combineStatements(statements);
+    await manager.query(sql, params);
+  }
+
+  private upsertStatement(rows: JobRowWrite[]): SqlStatement {
+    return {
         sql: `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since, remove_when_final)
          SELECT a, j, st, ro, p, sa, w, s::jsonb, v::jsonb, rs, rwf
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::boolean[])
@@ -245,13 +335,7 @@ export class JobCommandHandler {
           rows.map((r) => r.runningSince),
           rows.map((r) => String(r.removeWhenFinal)),
         ].map(pgArray),
-      });
-    }
-    const events = outboxInsert(this.schema, outbound);
-    if (events) statements.push(events);
-    if (statements.length === 0) return;
-    const { sql, params } = combineStatements(statements);
-    await manager.query(sql, params);
+    };
   }
 
   /** The command decided on the job's state: its events, and the job with its pending forced remove. Throws the domain's refusal. */

@@ -151,7 +151,8 @@ export class JobExecutor implements OnApplicationShutdown {
       run.interruption === 'stop-requested'
         ? { type: 'ConfirmStop', data: { at: now() } }
         : { type: 'FailJob', data: { reason: { message: `the worker failed running this job: ${error.message}`, type: 'WorkerError', source: 'system' }, at: now() } };
-    await (run.start ? run.start.withEnd(command) : Promise.resolve(command))
+    // A start that could not be sent (what broke the run, perhaps) must not keep the end from being reported: it goes alone.
+    await (run.start ? run.start.withEnd(command).catch(() => command) : Promise.resolve(command))
       .then((end) => this.writer.report(run.accountId, run.jobId, end, this.writer.contextFor(assigned.correlationId)))
       .catch((reportError: Error) => this.logger.error('could not report the end of a broken run', { jobId: run.jobId, accountId: run.accountId, error: reportError.message }));
   }

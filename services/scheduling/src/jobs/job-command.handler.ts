@@ -209,37 +209,30 @@ export class JobCommandHandler {
     // In key order, as lockMany locks: two writers never wait on each other in a cycle.
     const existing = rows.filter((r) => read.has(key(r))).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     const created = rows.filter((r) => !read.has(key(r)));
-    const statements: SqlStatement[] = [];
+    // Each part with the rows it must write; the outbox's insert has no guard (it writes every row it is given).
+    const guarded: { statement: SqlStatement; rows: number }[] = [];
     if (claims.length > 0) {
-      statements.push({ sql: `INSERT INTO ${this.schema}.inbox (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING 1`, params: [pgArray(claims)] });
+      guarded.push({ statement: { sql: `INSERT INTO ${this.schema}.inbox (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING 1`, params: [pgArray(claims)] }, rows: claims.length });
     }
     if (existing.length > 0) {
-      statements.push({
-        sql: `UPDATE ${this.schema}.jobs AS t SET status = u.st, worker = u.w, state = u.s::jsonb, view = u.v::jsonb, running_since = u.rs, remove_when_final = u.rwf
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::boolean[], $9::int[]) AS u(a, j, st, w, s, v, rs, rwf, rev)
-         WHERE t.account_id = u.a AND t.job_id = u.j AND (t.state->>'revision')::int = u.rev RETURNING 1`,
-        params: [
-          existing.map((r) => r.accountId),
-          existing.map((r) => r.jobId),
-          existing.map((r) => r.status),
-          existing.map((r) => r.worker),
-          existing.map((r) => JSON.stringify(r.state)),
-          existing.map((r) => JSON.stringify(r.view)),
-          existing.map((r) => r.runningSince),
-          existing.map((r) => String(r.removeWhenFinal)),
-          existing.map((r) => read.get(key(r)) as number),
-        ].map(pgArray),
+      guarded.push({
+        statement: {
+          sql: `UPDATE ${this.schema}.jobs AS t SET status = u.st, worker = u.w, state = u.s::jsonb, view = u.v::jsonb, running_since = u.rs, remove_when_final = u.rwf
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::boolean[], $9::int[]) AS u(a, j, st, w, s, v, rs, rwf, rev)
+           WHERE t.account_id = u.a AND t.job_id = u.j AND (t.state->>'revision')::int = u.rev RETURNING 1`,
+          params: [
+            ...keyColumns(existing),
+            ...changingColumns(existing),
+            pgArray(existing.map((r) => read.get(key(r)) as number)),
+          ],
+        },
+        rows: existing.length,
       });
     }
-    if (created.length > 0) {
-      const insert = this.upsertStatement(created);
-      statements.push({ ...insert, sql: `${insert.sql.slice(0, insert.sql.indexOf(' ON CONFLICT'))} ON CONFLICT DO NOTHING RETURNING 1` });
-    }
+    if (created.length > 0) guarded.push({ statement: this.insertStatement(created, 'ON CONFLICT DO NOTHING RETURNING 1'), rows: created.length });
+    const guard = guarded.map(({ rows }, i) => `(SELECT count(*) FROM w${i + 1}) = ${rows}`).join(' AND ') || 'true';
     const events = outboxInsert(this.schema, outbound);
-    if (events) statements.push(events);
-    const counts = statements.map((_, i) => `(SELECT count(*) FROM w${i + 1})`);
-    const expected = [...(claims.length > 0 ? [claims.length] : []), ...(existing.length > 0 ? [existing.length] : []), ...(created.length > 0 ? [created.length] : [])];
-    const guard = expected.map((n, i) => `${counts[i]} = ${n}`).join(' AND ') || 'true';
+    const statements = [...guarded.map((g) => g.statement), ...(events ? [events] : [])];
     const { sql, params } = combineStatements([...statements, { sql: `SELECT 1 / (${guard})::int AS written`, params: [] }]);
     await manager.query(sql, params);
   }
@@ -315,26 +308,26 @@ export class JobCommandHandler {
   }
 
   private upsertStatement(rows: JobRowWrite[]): SqlStatement {
+    return this.insertStatement(
+      rows,
+      `ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view,
+         running_since = EXCLUDED.running_since, remove_when_final = EXCLUDED.remove_when_final`,
+    );
+  }
+
+  /** Inserts the rows (run_on, priority and submitted_at only here: they are set when a row is created), then `onConflict`. */
+  private insertStatement(rows: JobRowWrite[], onConflict: string): SqlStatement {
     return {
-        sql: `INSERT INTO ${this.schema}.jobs (account_id, job_id, status, run_on, priority, submitted_at, worker, state, view, running_since, remove_when_final)
-         SELECT a, j, st, ro, p, sa, w, s::jsonb, v::jsonb, rs, rwf
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::boolean[])
-           AS u(a, j, st, ro, p, sa, w, s, v, rs, rwf)
-         ON CONFLICT (account_id, job_id) DO UPDATE SET status = EXCLUDED.status, worker = EXCLUDED.worker, state = EXCLUDED.state, view = EXCLUDED.view,
-           running_since = EXCLUDED.running_since, remove_when_final = EXCLUDED.remove_when_final`,
-        params: [
-          rows.map((r) => r.accountId),
-          rows.map((r) => r.jobId),
-          rows.map((r) => r.status),
-          rows.map((r) => r.runOn),
-          rows.map((r) => r.priority),
-          rows.map((r) => r.submittedAt),
-          rows.map((r) => r.worker),
-          rows.map((r) => JSON.stringify(r.state)),
-          rows.map((r) => JSON.stringify(r.view)),
-          rows.map((r) => r.runningSince),
-          rows.map((r) => String(r.removeWhenFinal)),
-        ].map(pgArray),
+      sql: `INSERT INTO ${this.schema}.jobs (account_id, job_id, run_on, priority, submitted_at, status, worker, state, view, running_since, remove_when_final)
+       SELECT a, j, ro, p, sa, st, w, s::jsonb, v::jsonb, rs, rwf
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::boolean[])
+         AS u(a, j, ro, p, sa, st, w, s, v, rs, rwf)
+       ${onConflict}`,
+      params: [
+        ...keyColumns(rows),
+        ...[rows.map((r) => r.runOn), rows.map((r) => r.priority), rows.map((r) => r.submittedAt)].map(pgArray),
+        ...changingColumns(rows),
+      ],
     };
   }
 
@@ -379,6 +372,23 @@ interface JobRowWrite {
   view: JobView | null;
   runningSince: string | null;
   removeWhenFinal: boolean;
+}
+
+/** account_id, job_id: as `unnest` parameters. */
+function keyColumns(rows: JobRowWrite[]): string[] {
+  return [rows.map((r) => r.accountId), rows.map((r) => r.jobId)].map(pgArray);
+}
+
+/** What a command changes in a job's row — status, worker, state, view, running_since, remove_when_final — as `unnest` parameters. */
+function changingColumns(rows: JobRowWrite[]): string[] {
+  return [
+    rows.map((r) => r.status),
+    rows.map((r) => r.worker),
+    rows.map((r) => JSON.stringify(r.state)),
+    rows.map((r) => JSON.stringify(r.view)),
+    rows.map((r) => r.runningSince),
+    rows.map((r) => String(r.removeWhenFinal)),
+  ].map(pgArray);
 }
 
 function submittedBy(command: JobCommand): JobEventData<'JobSubmitted'> | null {

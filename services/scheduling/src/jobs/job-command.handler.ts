@@ -7,8 +7,8 @@ import type { JobCommand, JobEvent, JobEventData, JobState } from '@jobledger/do
 import { WORKER_GROUP_DEFAULTS, evolveJobView, topicNames } from '@jobledger/events';
 import type { EventEnvelope, JobView } from '@jobledger/events';
 import type { OutboundMessage } from '@jobledger/kafka';
-import { PLATFORM_CONFIG, claimEvent, claimEventsStatement, combineStatements, seenEventsStatement, jobKey, outboxInsert, pgArray, queryTogether, quoteIdent, rowsByKey, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
-import type { SqlStatement } from '@jobledger/platform';
+import { PLATFORM_CONFIG, claimEvent, claimEventsStatement, combineStatements, guardedWrite, seenEventsStatement, jobKey, outboxInsert, pgArray, queryTogether, quoteIdent, rowsByKey, serviceSchema, stampEvents, toOutbound } from '@jobledger/platform';
+import type { GuardedPart, SqlStatement } from '@jobledger/platform';
 import type { EventContext, PlatformConfig } from '@jobledger/platform';
 
 export interface CommandSource {
@@ -210,12 +210,12 @@ export class JobCommandHandler {
     const existing = rows.filter((r) => read.has(key(r))).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     const created = rows.filter((r) => !read.has(key(r)));
     // Each part with the rows it must write; the outbox's insert has no guard (it writes every row it is given).
-    const guarded: { statement: SqlStatement; rows: number }[] = [];
+    const parts: GuardedPart[] = [];
     if (claims.length > 0) {
-      guarded.push({ statement: { sql: `INSERT INTO ${this.schema}.inbox (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING 1`, params: [pgArray(claims)] }, rows: claims.length });
+      parts.push({ statement: { sql: `INSERT INTO ${this.schema}.inbox (event_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING 1`, params: [pgArray(claims)] }, rows: claims.length });
     }
     if (existing.length > 0) {
-      guarded.push({
+      parts.push({
         statement: {
           sql: `UPDATE ${this.schema}.jobs AS t SET status = u.st, worker = u.w, state = u.s::jsonb, view = u.v::jsonb, running_since = u.rs, remove_when_final = u.rwf
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::boolean[], $9::int[]) AS u(a, j, st, w, s, v, rs, rwf, rev)
@@ -229,11 +229,10 @@ export class JobCommandHandler {
         rows: existing.length,
       });
     }
-    if (created.length > 0) guarded.push({ statement: this.insertStatement(created, 'ON CONFLICT DO NOTHING RETURNING 1'), rows: created.length });
-    const guard = guarded.map(({ rows }, i) => `(SELECT count(*) FROM w${i + 1}) = ${rows}`).join(' AND ') || 'true';
+    if (created.length > 0) parts.push({ statement: this.insertStatement(created, 'ON CONFLICT DO NOTHING RETURNING 1'), rows: created.length });
     const events = outboxInsert(this.schema, outbound);
-    const statements = [...guarded.map((g) => g.statement), ...(events ? [events] : [])];
-    const { sql, params } = combineStatements([...statements, { sql: `SELECT 1 / (${guard})::int AS written`, params: [] }]);
+    if (events) parts.push({ statement: events });
+    const { sql, params } = guardedWrite(parts);
     await manager.query(sql, params);
   }
 

@@ -41,6 +41,8 @@ export { CurrentEventContext } from './auth/event-context.decorator';
 export { SharedProducer } from './events/shared-producer';
 export { outboxRelayProvider } from './outbox/outbox-relay.provider';
 export { ManagedConsumer, isTransient } from './events/managed-consumer';
+export { applyOptimistically } from './events/optimistic-apply';
+export type { OptimisticProjection } from './events/optimistic-apply';
 export type { ConsumeSettings, Decoded, DecodedBatchHandler, DecodedEvent, ProjectionHandler, ProjectionSettings, ProjectionTarget } from './events/managed-consumer';
 export { ProjectionPositions, createProjectionPositionsTableSql } from './events/projection-positions';
 export { managedConsumerProvider } from './events/managed-consumer.provider';

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { JobState, JobStatus } from '@jobledger/domain';
 import type { AnyEnvelope, JobView } from '@jobledger/events';
 import { combineStatements, copyRows, jobKey, pgArray, queryTogether, rowsByKey } from '@jobledger/platform';
-import type { CopyValue, SqlStatement } from '@jobledger/platform';
+import type { CopyValue, GuardedPart, SqlStatement } from '@jobledger/platform';
 
 /** A job's read-model row as the projector keeps it while it applies a batch. */
 export interface JobRow {
@@ -12,6 +12,13 @@ export interface JobRow {
   state: JobState;
   eventCount: number;
   logSha256: string | null;
+}
+
+/** A batch's job rows (keyed by jobKey), which of its events were applied before (ids, lower-cased) and which of its jobs were removed. */
+export interface LoadedBatch {
+  rows: Map<string, JobRow>;
+  applied: Set<string>;
+  removed: Set<string>;
 }
 
 /**
@@ -61,10 +68,9 @@ export class JobWrites {
       'job_history',
       HISTORY_COLUMNS,
       this.history,
-      `SELECT e, a, j, t, ty, st, ac::json, c, d::json
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)`,
+      HISTORY_SELECT,
     );
-    await this.insertNew(manager, statements, 'status_entries', STATUS_ENTRY_COLUMNS, this.statusEntries, `SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`);
+    await this.insertNew(manager, statements, 'status_entries', STATUS_ENTRY_COLUMNS, this.statusEntries, STATUS_ENTRY_SELECT);
     if (this.rows.size > 0) {
       const all = [...this.rows];
       const fresh = all.filter(([key]) => !this.stored.has(key));
@@ -73,18 +79,13 @@ export class JobWrites {
       if (copied.length > 0) await copyRows(manager, `${s}.jobs`, JOB_COLUMNS, copied.map(([, row]) => jobColumns(row)));
       if (upserted.length > 0) {
         statements.push({
-          sql: `INSERT INTO ${s}.jobs (${JOB_COLUMNS.join(', ')})
-           SELECT a, i, v::json, st::json, s, r, m, c, n, h
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)
+          sql: `INSERT INTO ${s}.jobs (${JOB_COLUMNS.join(', ')}) ${JOB_SELECT}
            ON CONFLICT (account_id, id) DO UPDATE SET view = EXCLUDED.view, state = EXCLUDED.state, status = EXCLUDED.status,
              last_modified_at = EXCLUDED.last_modified_at, event_count = EXCLUDED.event_count, log_sha256 = EXCLUDED.log_sha256`,
           params: columnsOf(upserted.map(([, row]) => jobColumns(row)), JOB_COLUMNS.length),
         });
       }
-      // Delivered on commit: wakes the requests waiting for these jobs (JobWaiter).
-      if (this.channel) {
-        statements.push({ sql: `SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, params: [this.channel, pgArray(all.map(([, row]) => JSON.stringify([row.accountId, row.jobId])))] });
-      }
+      if (this.channel) statements.push(this.notifyStatement(all.map(([, row]) => row)));
       for (const [key] of all) this.stored.add(key);
     }
     if (statements.length > 0) {
@@ -94,6 +95,46 @@ export class JobWrites {
     this.history = [];
     this.statusEntries = [];
     this.rows.clear();
+  }
+
+  /**
+   * The writes recorded so far as the parts of a guarded write (guardedWrite), for a live batch read
+   * without a transaction: each timeline and status entry only where none is, each job's row only at
+   * the event count it was read at (`read`, by jobKey; a job not in it only where it has no row) —
+   * whoever applied any of these events meanwhile fails the whole write. Never COPY.
+   */
+  guardedParts(read: ReadonlyMap<string, number>): GuardedPart[] {
+    const s = this.schema;
+    const parts: GuardedPart[] = [];
+    const insert = (table: string, columns: string[], rows: CopyValue[][], select: string) => {
+      if (rows.length > 0) parts.push({ statement: { sql: `INSERT INTO ${s}.${table} (${columns.join(', ')}) ${select} ON CONFLICT DO NOTHING RETURNING 1`, params: columnsOf(rows, columns.length) }, rows: rows.length });
+    };
+    insert('job_history', HISTORY_COLUMNS, this.history, HISTORY_SELECT);
+    insert('status_entries', STATUS_ENTRY_COLUMNS, this.statusEntries, STATUS_ENTRY_SELECT);
+    // In key order, as the locked path's rowsByKey locks them: two writers never wait on each other in a cycle.
+    const all = [...this.rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const stored = all.filter(([key]) => read.has(key));
+    insert('jobs', JOB_COLUMNS, all.filter(([key]) => !read.has(key)).map(([, row]) => jobColumns(row)), JOB_SELECT);
+    if (stored.length > 0) {
+      parts.push({
+        statement: {
+          sql: `UPDATE ${s}.jobs AS t SET view = u.v::json, state = u.st::json, status = u.s, last_modified_at = u.m, event_count = u.n, log_sha256 = u.h
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[], $11::int[]) AS u(a, i, v, st, s, r, m, c, n, h, was)
+           WHERE t.account_id = u.a AND t.id = u.i AND t.event_count = u.was RETURNING 1`,
+          params: [...columnsOf(stored.map(([, row]) => jobColumns(row)), JOB_COLUMNS.length), pgArray(stored.map(([key]) => read.get(key) as number))],
+        },
+        rows: stored.length,
+      });
+    }
+    if (this.channel && all.length > 0) {
+      parts.push({ statement: this.notifyStatement(all.map(([, row]) => row)), rows: all.length });
+    }
+    return parts;
+  }
+
+  /** Delivered on commit: wakes the requests waiting for these jobs (JobWaiter). */
+  private notifyStatement(rows: readonly JobRow[]): SqlStatement {
+    return { sql: `SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n`, params: [this.channel, pgArray(rows.map((row) => JSON.stringify([row.accountId, row.jobId])))] };
   }
 
   /**
@@ -112,6 +153,12 @@ export class JobWrites {
 const HISTORY_COLUMNS = ['event_id', 'account_id', 'job_id', 'time', 'type', 'status', 'actor', 'correlation_id', 'data'];
 const STATUS_ENTRY_COLUMNS = ['event_id', 'account_id', 'runbook', 'status', 'entered_at'];
 const JOB_COLUMNS = ['account_id', 'id', 'view', 'state', 'status', 'runbook', 'last_modified_at', 'created_at', 'event_count', 'log_sha256'];
+/** What each table's inserts select: the columns above, from one array literal per column. */
+const HISTORY_SELECT = `SELECT e, a, j, t, ty, st, ac::json, c, d::json
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(e, a, j, t, ty, st, ac, c, d)`;
+const STATUS_ENTRY_SELECT = `SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])`;
+const JOB_SELECT = `SELECT a, i, v::json, st::json, s, r, m, c, n, h
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[], $10::text[]) AS u(a, i, v, st, s, r, m, c, n, h)`;
 
 function jobColumns(r: JobRow): CopyValue[] {
   return [r.accountId, r.jobId, JSON.stringify(r.view), JSON.stringify(r.state), r.view.status, r.view.runbook, r.view.lastModifiedAt, r.view.createdAt, r.eventCount, r.logSha256];
@@ -139,13 +186,13 @@ interface JobRowRead {
   log_sha256: string | null;
 }
 
-function jobRowsStatement(schema: string, jobs: readonly [string, string][]): SqlStatement {
+function jobRowsStatement(schema: string, jobs: readonly [string, string][], lock = true): SqlStatement {
   return rowsByKey({
     table: `${schema}.jobs`,
     key: [['account_id', 'text'], ['id', 'text']],
     keys: jobs,
     columns: 'account_id, id, view, state, event_count, log_sha256',
-    forUpdate: true,
+    forUpdate: lock,
   });
 }
 
@@ -175,17 +222,17 @@ function jobRowsByKey(rows: readonly JobRowRead[]): Map<string, JobRow> {
  * the timeline and the jobs among the removed whether or not their job has a row (appliedBefore
  * looks only where an answer is possible, which saves a bulk batch many lookups), with the same answer.
  */
-export async function loadJobRowsAndApplied(
-  manager: EntityManager,
-  schema: string,
-  events: readonly AnyEnvelope[],
-  jobs: readonly [string, string][],
-): Promise<{ rows: Map<string, JobRow>; applied: Set<string>; removed: Set<string> }> {
-  const [rows, applied, removed] = await queryTogether(manager, [
-    jobRowsStatement(schema, jobs),
-    onTimelineStatement(schema, events),
-    removedJobsStatement(schema, jobs),
-  ]);
+export async function loadJobRowsAndApplied(manager: EntityManager, schema: string, events: readonly AnyEnvelope[], jobs: readonly [string, string][]): Promise<LoadedBatch> {
+  return loadedBatch(await queryTogether(manager, jobRowsAndAppliedStatements(schema, events, jobs, true)));
+}
+
+/** The reads of loadJobRowsAndApplied, for queryTogether; `lock` locks the job rows for the transaction. @default false */
+export function jobRowsAndAppliedStatements(schema: string, events: readonly AnyEnvelope[], jobs: readonly [string, string][], lock = false): SqlStatement[] {
+  return [jobRowsStatement(schema, jobs, lock), onTimelineStatement(schema, events), removedJobsStatement(schema, jobs)];
+}
+
+/** What the statements of jobRowsAndAppliedStatements returned (queryTogether), as a LoadedBatch. */
+export function loadedBatch([rows, applied, removed]: Record<string, unknown>[][]): LoadedBatch {
   return {
     rows: jobRowsByKey(rows as unknown as JobRowRead[]),
     applied: new Set(applied.map((r) => r.id as string)),

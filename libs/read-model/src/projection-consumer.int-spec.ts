@@ -35,6 +35,7 @@ describe('the read model’s consumer, positions stored with the projection', ()
     const a = startLiveProjection(config, kafka.bus);
     await eventually(completed, (n) => n === 10, 20_000);
     await a.stop();
+    expect(a.paths.optimistic).toBeGreaterThan(0); // live fetches are applied without a transaction
     const stoppedAt = await positions();
     expect(stoppedAt.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(40);
 

@@ -5,9 +5,9 @@ import type { JobEvent } from '@jobledger/domain';
 import { encodeEvent, evolveJobView } from '@jobledger/events';
 import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
 import { claimEvents, jobKey, pgArray } from '@jobledger/platform';
-import type { DecodedEvent } from '@jobledger/platform';
-import { JobWrites, appliedBefore, forgetJob, loadJobRows, loadJobRowsAndApplied, removedJobsStatement } from './job-timeline';
-import type { JobRow } from './job-timeline';
+import type { DecodedEvent, GuardedPart, OptimisticProjection, SqlStatement } from '@jobledger/platform';
+import { JobWrites, appliedBefore, forgetJob, jobRowsAndAppliedStatements, loadJobRows, loadJobRowsAndApplied, loadedBatch, removedJobsStatement } from './job-timeline';
+import type { LoadedBatch } from './job-timeline';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
@@ -99,39 +99,76 @@ export class ReadModelProjector {
    */
   private async applyJobEvents(manager: EntityManager, events: DecodedEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const keys = events.map(({ envelope }) => jobKey(envelope.accountId, envelope.jobId as string));
-    const jobs = new Map(events.map(({ envelope }, i) => [keys[i], [envelope.accountId, envelope.jobId as string] as [string, string]]));
-    const { rows, applied, removed } = await this.loadBatch(manager, events, keys, jobs);
-    const writes = new JobWrites(this.schema, this.channel, this.copyFrom, rows.keys());
-    for (const [i, { envelope, message }] of events.entries()) {
-      const key = keys[i];
-      const id = envelope.id.toLowerCase();
-      if (applied.has(id) || removed.has(key)) continue;
-      applied.add(id);
-      const row = rows.get(key);
-      const event = { type: envelope.type, data: envelope.data } as JobEvent;
-      const before = row?.state ?? initialState();
-      const { view, state } = evolveJobView(row?.view ?? null, before, event, envelope.occurredAt);
-      if (!view) continue;
-      if (state.removed) {
-        await writes.flush(manager);
-        await forgetJob(manager, this.schema, envelope.accountId, envelope.jobId as string);
-        rows.delete(key);
-        removed.add(key);
-        continue;
-      }
-      const next = {
-        accountId: envelope.accountId,
-        jobId: envelope.jobId as string,
-        view,
-        state,
-        eventCount: (row?.eventCount ?? 0) + 1,
-        logSha256: chainSha256(row?.logSha256 ?? null, message.value ?? encodeEvent(envelope)),
-      };
-      rows.set(key, next);
-      writes.record(envelope, next, before.status);
+    const { keys, jobs } = jobsOf(events);
+    const loaded = await this.loadBatch(manager, events, keys, jobs);
+    const writes = new JobWrites(this.schema, this.channel, this.copyFrom, loaded.rows.keys());
+    for (const [i, event] of events.entries()) {
+      if (this.evolveOne(event, keys[i], loaded, writes) !== 'removed') continue;
+      const { envelope } = event;
+      await writes.flush(manager);
+      await forgetJob(manager, this.schema, envelope.accountId, envelope.jobId as string);
+      loaded.rows.delete(keys[i]);
+      loaded.removed.add(keys[i]);
     }
     await writes.flush(manager);
+  }
+
+  /**
+   * One job event applied in memory: skipped when applied before or its job was removed, else
+   * its job's next row recorded in `writes` — unless it removes the job, which the caller does.
+   */
+  private evolveOne({ envelope, message }: DecodedEvent, key: string, loaded: LoadedBatch, writes: JobWrites): 'skipped' | 'recorded' | 'removed' {
+    const id = envelope.id.toLowerCase();
+    if (loaded.applied.has(id) || loaded.removed.has(key)) return 'skipped';
+    loaded.applied.add(id);
+    const row = loaded.rows.get(key);
+    const event = { type: envelope.type, data: envelope.data } as JobEvent;
+    const before = row?.state ?? initialState();
+    const { view, state } = evolveJobView(row?.view ?? null, before, event, envelope.occurredAt);
+    if (!view) return 'skipped';
+    if (state.removed) return 'removed';
+    const next = {
+      accountId: envelope.accountId,
+      jobId: envelope.jobId as string,
+      view,
+      state,
+      eventCount: (row?.eventCount ?? 0) + 1,
+      logSha256: chainSha256(row?.logSha256 ?? null, message.value ?? encodeEvent(envelope)),
+    };
+    loaded.rows.set(key, next);
+    writes.record(envelope, next, before.status);
+    return 'recorded';
+  }
+
+  /**
+   * The projector as an OptimisticProjection (ManagedConsumer): a live fetch of job events and
+   * output is read with one statement and written with one guarded statement, outside a
+   * transaction — each job's row only at the event count it was read at, each timeline and status
+   * entry only where none is. Bulk fetches (COPY), removals and other events take the locked path.
+   */
+  optimistic(): OptimisticProjection<AnyEnvelope> {
+    return {
+      reads: (events) => {
+        if (events.length >= this.copyFrom || events.some((e) => !runKind(e.envelope) || e.envelope.type === 'JobRemoved')) return undefined;
+        const jobEvents = events.filter((e) => runKind(e.envelope) === 'job');
+        return jobRowsAndAppliedStatements(this.schema, jobEvents.map((e) => e.envelope), [...jobsOf(events).jobs.values()]);
+      },
+      writes: (fresh, rows) => this.guardedWrites(fresh, loadedBatch(rows)),
+    };
+  }
+
+  private guardedWrites(fresh: readonly DecodedEvent[], loaded: LoadedBatch): GuardedPart[] | undefined {
+    const read = new Map([...loaded.rows].map(([key, row]) => [key, row.eventCount]));
+    const writes = new JobWrites(this.schema, this.channel, this.copyFrom, read.keys());
+    const output: AnyEnvelope[] = [];
+    for (const event of fresh) {
+      const { envelope } = event;
+      if (runKind(envelope) === 'output') output.push(envelope);
+      else if (this.evolveOne(event, jobKey(envelope.accountId, envelope.jobId as string), loaded, writes) === 'removed') return undefined;
+    }
+    const insertOutput = outputInsert(this.schema, output, loaded.removed);
+    // Output is keyed by its record: a record already there (a duplicate on the log) is no lost race.
+    return [...writes.guardedParts(read), ...(insertOutput ? [{ statement: insertOutput }] : [])];
   }
 
   /** The batch's job rows (locked), which of its events were applied before and which of its jobs were removed. */
@@ -140,7 +177,7 @@ export class ReadModelProjector {
     events: DecodedEvent[],
     keys: string[],
     jobs: Map<string, [string, string]>,
-  ): Promise<{ rows: Map<string, JobRow>; applied: Set<string>; removed: Set<string> }> {
+  ): Promise<LoadedBatch> {
     // A live batch: one round trip.
     if (events.length < this.copyFrom) return loadJobRowsAndApplied(manager, this.schema, events.map((e) => e.envelope), [...jobs.values()]);
     const rows = await loadJobRows(manager, this.schema, [...jobs.values()]);
@@ -157,28 +194,44 @@ export class ReadModelProjector {
 
   /** Output of jobs not removed (a tombstone keeps out output that arrives after the removal), one statement for the run. */
   private async applyOutput(manager: EntityManager, envelopes: AnyEnvelope[]): Promise<void> {
-    const withRecords = envelopes.filter((e) => (e.data as { records: OutputRecord[] }).records.length > 0);
+    const withRecords = envelopes.filter(hasRecords);
     if (withRecords.length === 0) return;
     const lookup = removedJobsStatement(this.schema, withRecords.map((e) => [e.accountId, e.jobId as string] as const));
     const removed: { account_id: string; job_id: string }[] = await manager.query(lookup.sql, lookup.params);
-    const gone = new Set(removed.map((r) => jobKey(r.account_id, r.job_id)));
-    const columns: (string | number | null)[][] = [[], [], [], [], [], [], []];
-    for (const envelope of withRecords) {
-      if (gone.has(jobKey(envelope.accountId, envelope.jobId as string))) continue;
-      const actor = JSON.stringify(envelope.actor);
-      for (const r of (envelope.data as { records: OutputRecord[] }).records) {
-        [envelope.accountId, envelope.jobId as string, r.seq, r.stream, r.time, JSON.stringify(r.value ?? null), actor].forEach((value, i) => columns[i].push(value));
-      }
-    }
-    if (columns[0].length === 0) return;
-    await manager.query(
-      `INSERT INTO ${this.schema}.job_output (account_id, job_id, seq, stream, time, value, actor)
-       SELECT a, j, s, st, t, v::json, ac::json
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[]) AS u(a, j, s, st, t, v, ac)
-       ON CONFLICT DO NOTHING`,
-      columns.map(pgArray),
-    );
+    const insert = outputInsert(this.schema, withRecords, new Set(removed.map((r) => jobKey(r.account_id, r.job_id))));
+    if (insert) await manager.query(insert.sql, insert.params);
   }
+}
+
+function hasRecords(envelope: AnyEnvelope): boolean {
+  return (envelope.data as { records: OutputRecord[] }).records.length > 0;
+}
+
+/** The statement that inserts the records of the envelopes whose job is not among `gone` (jobKey); null for none. */
+function outputInsert(schema: string, envelopes: readonly AnyEnvelope[], gone: ReadonlySet<string>): SqlStatement | null {
+  const columns: (string | number | null)[][] = [[], [], [], [], [], [], []];
+  for (const envelope of envelopes) {
+    if (gone.has(jobKey(envelope.accountId, envelope.jobId as string))) continue;
+    const actor = JSON.stringify(envelope.actor);
+    for (const r of (envelope.data as { records: OutputRecord[] }).records) {
+      [envelope.accountId, envelope.jobId as string, r.seq, r.stream, r.time, JSON.stringify(r.value ?? null), actor].forEach((value, i) => columns[i].push(value));
+    }
+  }
+  if (columns[0].length === 0) return null;
+  return {
+    sql: `INSERT INTO ${schema}.job_output (account_id, job_id, seq, stream, time, value, actor)
+     SELECT a, j, s, st, t, v::json, ac::json
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[]) AS u(a, j, s, st, t, v, ac)
+     ON CONFLICT DO NOTHING`,
+    params: columns.map(pgArray),
+  };
+}
+
+/** The events' job keys (jobKey, in the events' order) and each job's account and id, once. */
+function jobsOf(events: readonly DecodedEvent[]): { keys: string[]; jobs: Map<string, [string, string]> } {
+  const keys = events.map(({ envelope }) => jobKey(envelope.accountId, envelope.jobId as string));
+  const jobs = new Map(events.map(({ envelope }, i) => [keys[i], [envelope.accountId, envelope.jobId as string] as [string, string]]));
+  return { keys, jobs };
 }
 
 /** Events the projector applies a run at a time: a job's lifecycle events, and output. */

@@ -30,9 +30,9 @@ class ProjectionConsumer {
     dataSource: DataSource,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
   ) {
-    consumer.startProjectionWhenReady(READ_MODEL_CONSUMER, readModelTopics(config.topicPrefix), { dataSource, schema: projector.schema }, (manager, events) =>
-      projector.apply(manager, events),
-    );
+    consumer.startProjectionWhenReady(READ_MODEL_CONSUMER, readModelTopics(config.topicPrefix), { dataSource, schema: projector.schema }, (manager, events) => projector.apply(manager, events), {
+      optimistic: projector.optimistic(),
+    });
   }
 }
 

@@ -6,14 +6,14 @@ import type { PlatformConfig } from '../config/platform-config';
 import type { Infrastructure } from '../lifecycle/infrastructure';
 import type { JsonLogger } from '../logging/json-logger';
 import type { SharedProducer } from './shared-producer';
+import type { Decoded } from './decoded';
 import type { Metrics } from '../metrics/metrics';
 import { ProjectionPositions } from './projection-positions';
+import { applyOptimistically } from './optimistic-apply';
+import type { OptimisticProjection } from './optimistic-apply';
 import { sleep } from '../lifecycle/retry';
 
-export interface Decoded<E> {
-  envelope: E;
-  message: InboundMessage;
-}
+export type { Decoded } from './decoded';
 
 export type DecodedEvent = Decoded<AnyEnvelope>;
 
@@ -53,6 +53,11 @@ export interface ProjectionSettings<E> extends ConsumeSettings<E> {
   idlePositionsMs?: number;
   /** Told the events a transaction applied, once it committed (e.g. to wake who waits for them in this process). */
   onApplied?: (events: Decoded<E>[]) => void;
+  /**
+   * Applies a fetch without a transaction where it can (one read, one guarded write), else in the
+   * locked transaction as without it. @default none: every fetch takes the transaction
+   */
+  optimistic?: OptimisticProjection<E>;
 }
 
 type PositionClaim = { topic: string; partition: number; through: bigint };
@@ -65,6 +70,8 @@ type PositionClaim = { topic: string; partition: number; through: bigint };
 export class ManagedConsumer {
   private consumer: EventConsumer | undefined;
   private heldPositions: HeldPositions | undefined;
+  /** How the projection's fetches were applied: without a transaction (optimistic), or in the locked one. */
+  readonly projectionPaths = { optimistic: 0, locked: 0 };
 
   constructor(
     private readonly bus: EventBus,
@@ -75,7 +82,13 @@ export class ManagedConsumer {
     metrics: Metrics,
   ) {
     this.countDeadLetter = metrics.counter('jobledger_dead_letters_total', 'Events no consumer could read, sent to the dead-letter topic.');
+    this.countProjectionFetch = metrics.counter(
+      'jobledger_projection_fetches_total',
+      'Fetches a projection applied, by path: optimistic (one read, one guarded write) or locked (a transaction: declined, or a lost race).',
+    );
   }
+
+  private readonly countProjectionFetch: (labels: Record<string, string>) => void;
 
   private readonly countDeadLetter: (labels: Record<string, string>) => void;
 
@@ -115,6 +128,17 @@ export class ManagedConsumer {
       }
       // A partition is in one fetch at a time: this one stores a later position than any held for it.
       held?.forget(claims);
+      if (settings.optimistic) {
+        const applied = await applyOptimistically(target.dataSource, positions, claims, batches, settings.optimistic);
+        if (applied) {
+          this.projectionPaths.optimistic++;
+          this.countProjectionFetch({ group: groupId, path: 'optimistic' });
+          settings.onApplied?.(applied);
+          return;
+        }
+      }
+      this.projectionPaths.locked++;
+      if (settings.optimistic) this.countProjectionFetch({ group: groupId, path: 'locked' });
       try {
         const applied = await target.dataSource.transaction(async (manager) => {
           // Locked, so two members briefly owning a partition during a rebalance never apply the same offsets twice.

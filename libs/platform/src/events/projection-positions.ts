@@ -1,5 +1,7 @@
 import type { PositionStore } from '@jobledger/kafka';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { SqlStatement } from '../db/combined-statement';
+import type { GuardedPart } from '../db/guarded-write';
 import { pgArray } from '../db/pg-array';
 
 /** SQL for the table where a service's projections keep their consumer positions. */
@@ -64,6 +66,57 @@ export class ProjectionPositions implements PositionStore {
       [this.consumer, pgArray(claims.map((c) => c.topic)), pgArray(claims.map((c) => c.partition)), pgArray(claims.map((c) => c.through.toString()))],
     );
     return rows.map((row) => (row.next === null ? 0n : BigInt(row.next)));
+  }
+
+  /**
+   * Reads the partitions' positions without locking them, for a write guarded by what it read
+   * (`guardedAdvance`): rows `{ n, next }`, `n` the claim's index from 1, `next` null where none is stored.
+   */
+  readStatement(claims: readonly { topic: string; partition: number }[]): SqlStatement {
+    return {
+      sql: `SELECT w.n::int AS n, p.next_offset::text AS next
+       FROM unnest($2::text[], $3::int[]) WITH ORDINALITY AS w(topic, partition, n)
+       LEFT JOIN ${this.quotedSchema}.projection_positions p ON p.consumer = $1 AND p.topic = w.topic AND p.partition = w.partition`,
+      params: [this.consumer, pgArray(claims.map((c) => c.topic)), pgArray(claims.map((c) => c.partition))],
+    };
+  }
+
+  /**
+   * The parts of a guarded write (guardedWrite) that move the positions forward to `through`
+   * (never back) only where each is still the one read (`read`, null: none was stored): a member
+   * that applied the same offsets meanwhile (two members briefly owning a partition in a rebalance)
+   * fails the whole write.
+   */
+  guardedAdvance(claims: readonly { topic: string; partition: number; through: bigint }[], read: readonly (bigint | null)[]): GuardedPart[] {
+    const p = `${this.quotedSchema}.projection_positions`;
+    const stored = claims.map((c, i) => ({ ...c, read: read[i] })).filter((c) => c.read !== null);
+    const fresh = claims.filter((_, i) => read[i] === null);
+    const columns = (of: readonly { topic: string; partition: number; through: bigint }[]) => [
+      pgArray(of.map((c) => c.topic)), pgArray(of.map((c) => c.partition)), pgArray(of.map((c) => c.through.toString())),
+    ];
+    const parts: GuardedPart[] = [];
+    if (stored.length > 0) {
+      parts.push({
+        statement: {
+          sql: `UPDATE ${p} AS t SET next_offset = GREATEST(t.next_offset, u.through), updated_at = now()
+           FROM unnest($2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS u(topic, partition, through, read)
+           WHERE t.consumer = $1 AND t.topic = u.topic AND t.partition = u.partition AND t.next_offset = u.read RETURNING 1`,
+          params: [this.consumer, ...columns(stored), pgArray(stored.map((c) => (c.read as bigint).toString()))],
+        },
+        rows: stored.length,
+      });
+    }
+    if (fresh.length > 0) {
+      parts.push({
+        statement: {
+          sql: `INSERT INTO ${p} (consumer, topic, partition, next_offset) SELECT $1, topic, partition, through
+           FROM unnest($2::text[], $3::int[], $4::bigint[]) AS u(topic, partition, through) ON CONFLICT DO NOTHING RETURNING 1`,
+          params: [this.consumer, ...columns(fresh)],
+        },
+        rows: fresh.length,
+      });
+    }
+    return parts;
   }
 
   /** Moves the position forward in the caller's transaction; never back. */

@@ -7,8 +7,10 @@ import { ReadModelProjector } from '../read-model.projector';
 import { READ_MODEL_CONSUMER, readModelTopics } from '../rebuild-read-model';
 
 export interface LiveProjection {
-  /** Every batch the projector was handed, in order. */
+  /** Every set of events a committed write applied, in order. */
   applied: DecodedEvent[][];
+  /** How its fetches were applied (ManagedConsumer.projectionPaths). */
+  paths: { optimistic: number; locked: number };
   stop(): Promise<void>;
 }
 
@@ -21,11 +23,29 @@ export function startLiveProjection(config: PlatformConfig, bus: EventBus, failO
   const { consumer, stop } = serviceConsumer(config, bus, dataSource, 'read-model-test');
   const projector = new ReadModelProjector(quoteIdent(serviceSchema(config)));
   const applied: DecodedEvent[][] = [];
-  consumer.startProjectionWhenReady(READ_MODEL_CONSUMER, readModelTopics(config.topicPrefix), { dataSource, schema: projector.schema }, async (manager, events) => {
+  const optimistic = projector.optimistic();
+  const poisonIn = (events: readonly DecodedEvent[]) => {
     const poison = failOn && events.find(failOn);
     if (poison) throw new Error(`cannot project event ${poison.envelope.id}`);
-    await projector.apply(manager, events);
-    applied.push(events);
-  });
-  return { applied, stop };
+  };
+  consumer.startProjectionWhenReady(
+    READ_MODEL_CONSUMER,
+    readModelTopics(config.topicPrefix),
+    { dataSource, schema: projector.schema },
+    async (manager, events) => {
+      poisonIn(events);
+      await projector.apply(manager, events);
+    },
+    {
+      optimistic: {
+        reads: optimistic.reads,
+        writes: (fresh, rows) => {
+          poisonIn(fresh);
+          return optimistic.writes(fresh, rows);
+        },
+      },
+      onApplied: (events) => applied.push(events),
+    },
+  );
+  return { applied, paths: consumer.projectionPaths, stop };
 }

@@ -3,11 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { JOB_EVENT_TYPES, initialState } from '@jobledger/domain';
 import type { JobEvent } from '@jobledger/domain';
 import { encodeEvent, evolveJobView } from '@jobledger/events';
-import type { AnyEnvelope, OutputRecord, RunbookPublishedData } from '@jobledger/events';
-import { claimEvents, jobKey, pgArray } from '@jobledger/platform';
-import type { DecodedEvent, GuardedPart, OptimisticProjection, SqlStatement } from '@jobledger/platform';
+import type { AnyEnvelope, RunbookPublishedData } from '@jobledger/events';
+import { claimEvents, jobKey } from '@jobledger/platform';
+import type { DecodedEvent, GuardedPart, OptimisticProjection } from '@jobledger/platform';
 import { JobWrites, appliedBefore, forgetJob, jobRowsAndAppliedStatements, loadJobRows, loadJobRowsAndApplied, loadedBatch, removedJobsStatement } from './job-timeline';
 import type { LoadedBatch } from './job-timeline';
+import { hasRecords, outputInsert } from './job-output';
 import { WORKER_EVENT_TYPES, projectWorkerEvent } from './worker-events.projection';
 
 const JOB_TYPES: ReadonlySet<string> = new Set(JOB_EVENT_TYPES);
@@ -201,30 +202,6 @@ export class ReadModelProjector {
     const insert = outputInsert(this.schema, withRecords, new Set(removed.map((r) => jobKey(r.account_id, r.job_id))));
     if (insert) await manager.query(insert.sql, insert.params);
   }
-}
-
-function hasRecords(envelope: AnyEnvelope): boolean {
-  return (envelope.data as { records: OutputRecord[] }).records.length > 0;
-}
-
-/** The statement that inserts the records of the envelopes whose job is not among `gone` (jobKey); null for none. */
-function outputInsert(schema: string, envelopes: readonly AnyEnvelope[], gone: ReadonlySet<string>): SqlStatement | null {
-  const columns: (string | number | null)[][] = [[], [], [], [], [], [], []];
-  for (const envelope of envelopes) {
-    if (gone.has(jobKey(envelope.accountId, envelope.jobId as string))) continue;
-    const actor = JSON.stringify(envelope.actor);
-    for (const r of (envelope.data as { records: OutputRecord[] }).records) {
-      [envelope.accountId, envelope.jobId as string, r.seq, r.stream, r.time, JSON.stringify(r.value ?? null), actor].forEach((value, i) => columns[i].push(value));
-    }
-  }
-  if (columns[0].length === 0) return null;
-  return {
-    sql: `INSERT INTO ${schema}.job_output (account_id, job_id, seq, stream, time, value, actor)
-     SELECT a, j, s, st, t, v::json, ac::json
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::text[], $7::text[]) AS u(a, j, s, st, t, v, ac)
-     ON CONFLICT DO NOTHING`,
-    params: columns.map(pgArray),
-  };
 }
 
 /** The events' job keys (jobKey, in the events' order) and each job's account and id, once. */

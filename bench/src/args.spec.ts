@@ -14,7 +14,13 @@ describe('bench flags', () => {
       logJobs: 20_000,
       warmup: 1000,
       out: 'bench/results/latest.json',
+      dbDelayMs: 0,
     });
+  });
+
+  it('puts Postgres further away on request, and refuses a delay that is not a whole number of ms', () => {
+    expect(parseBenchArgs(['--db-delay-ms', '2'])).toMatchObject({ dbDelayMs: 2 });
+    expect(() => parseBenchArgs(['--db-delay-ms', '0.5'])).toThrow('--db-delay-ms must be a whole number from 0 to 1000, got "0.5"');
   });
 
   it('takes N, C and a part list in their canonical order', () => {

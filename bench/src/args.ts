@@ -28,6 +28,11 @@ export interface BenchOptions {
   out: string;
   /** Writes a V8 CPU profile of each service process here (node --cpu-prof), for docs/performance.md. */
   cpuProfDir?: string;
+  /**
+   * Puts Postgres this many ms further away from Jobledger's services (and the bench's watcher),
+   * each way, through a delaying proxy: a database across a network. 0: none.
+   */
+  dbDelayMs: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -52,6 +57,8 @@ Both:
   --only LIST       comma-separated parts: ${PARTS.join(',')} (default all; fixed rate: jobledger)
   --out FILE        results file (default bench/results/latest.json, fixed rate bench/results/fixed-rate.json)
   --cpu-prof DIR    profile every service process (node --cpu-prof) into DIR and print where their time went
+  --db-delay-ms D   put Postgres D ms further away, each way, from Jobledger's services (a proxy in the bench's
+                    process delays every chunk): round trips as to a database across a network (default 0)
 `;
 
 export class UsageError extends Error {}
@@ -93,6 +100,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
         warmup: { type: 'string' },
         out: { type: 'string' },
         'cpu-prof': { type: 'string' },
+        'db-delay-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -122,5 +130,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     warmup: wholeNumber('warmup', values.warmup, 1000, 0, 10_000_000),
     out: values.out ?? (fixedRate ? 'bench/results/fixed-rate.json' : 'bench/results/latest.json'),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
+    dbDelayMs: wholeNumber('db-delay-ms', values['db-delay-ms'], 0, 0, 1000),
   };
 }

@@ -37,6 +37,8 @@ export interface JobledgerResult {
   runtime: BenchRuntime;
   clients?: number;
   targetRatePerSec?: number;
+  /** How much further away, each way, Postgres was put (--db-delay-ms); absent when it was not. */
+  dbDelayMs?: number;
   /** Arrivals per second the load generator achieved. */
   submitRatePerSec: number;
   /** Jobs over the time from the first submission until every job was Completed in the query projection. */

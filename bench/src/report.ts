@@ -96,7 +96,8 @@ export function renderResults(r: BenchResults): string {
   if (j) {
     const load = j.mode === 'fixed-rate' ? `${j.jobs} ${j.runtime} jobs at ${j.targetRatePerSec}/s` : `${j.jobs} ${j.runtime} jobs, ${j.clients} clients`;
     const warm = j.warmupJobs > 0 ? `, after ${j.warmupJobs} warm-up` : ', cold';
-    rows.push([`Jobledger end to end (${load}${warm})`, `${j.jobsPerSec} jobs/s`, '', '']);
+    const away = j.dbDelayMs ? `, Postgres ${j.dbDelayMs} ms away each way` : '';
+    rows.push([`Jobledger end to end (${load}${warm}${away})`, `${j.jobsPerSec} jobs/s`, '', '']);
     rows.push(['  submit -> Running', '', ...ms(j.submitToRunningMs)]);
     rows.push(['  submit -> Completed', '', ...ms(j.submitToCompletedMs)]);
     rows.push(['  POST /v1/jobs (client)', `${j.submitRatePerSec} sent/s`, ...ms(j.httpSubmitMs)]);

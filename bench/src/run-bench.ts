@@ -12,6 +12,7 @@ import type { JobledgerResult } from './jobledger-bench';
 import { benchKafka } from './kafka-bench';
 import type { KafkaResult } from './kafka-bench';
 import { benchReplayLog } from './replay-log-bench';
+import { startDelayProxy } from './delay-proxy';
 import type { ReplayLogResult } from './replay-log-bench';
 import { goals, ratios } from './report';
 import type { BenchResults, Machine, ReplayResult } from './report';
@@ -39,10 +40,12 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
   const jobs = options.rate ? options.rate * options.durationSec : options.jobs;
   if (options.parts.includes('jobledger')) {
     progress(`starting the services (${options.workers} execution worker(s) x ${options.slots} slots)`);
+    const proxy = options.dbDelayMs > 0 ? await startDelayProxy(settings.databaseUrl, options.dbDelayMs) : undefined;
+    if (proxy) progress(`Postgres ${options.dbDelayMs} ms further away each way, through ${proxy.url}`);
     const stack = await startStack(
       {
         KAFKA_BROKERS: settings.kafkaBrokers.join(','),
-        DATABASE_URL: settings.databaseUrl,
+        DATABASE_URL: proxy?.url ?? settings.databaseUrl,
         JOBLEDGER_TOPIC_PARTITIONS: String(settings.partitions),
         JOBLEDGER_HEARTBEAT_MS: '2000',
         JOBLEDGER_WORKER_TIMEOUT_MS: '10000',
@@ -55,6 +58,7 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
     try {
       progress(options.rate ? `Jobledger: ${jobs} no-op ${options.runtime} jobs at ${options.rate}/s` : `Jobledger: ${jobs} no-op ${options.runtime} jobs from ${options.clients} clients`);
       jobledger = await benchJobledger(stack, bus, { jobs, clients: options.clients, runtime: options.runtime, rate: options.rate, warmup: options.warmup }, progress);
+      if (proxy) jobledger = { ...jobledger, dbDelayMs: options.dbDelayMs };
       if (options.parts.includes('replay')) {
         progress('replay: rebuilding the read model from the log into a fresh schema');
         const report = await rebuildReadModel({ bus, databaseUrl: settings.databaseUrl, topicPrefix: stack.topicPrefix, liveSchema: `${stack.prefix}query`, freshSchema: `${stack.prefix}replay` });
@@ -66,6 +70,7 @@ export async function runBench(options: BenchOptions, settings: BenchSettings, p
       throw new Error(`${(error as Error).message}\n${stack.logTail(2000)}`);
     } finally {
       await stack.stop();
+      await proxy?.close();
     }
   }
   let bullmq: BullmqResult | undefined;

@@ -6,7 +6,7 @@ export type { DatabaseSettings } from './db/data-source';
 export { jobKey } from './db/job-key';
 export { pgArray } from './db/pg-array';
 export { combineStatements, queryTogether } from './db/combined-statement';
-export { GUARD_FAILED_SQLSTATE, guardedWrite, isGuardFailure } from './db/guarded-write';
+export { guardedWrite } from './db/guarded-write';
 export type { GuardedPart } from './db/guarded-write';
 export type { SqlStatement } from './db/combined-statement';
 export { rowsByKey } from './db/rows-by-key';

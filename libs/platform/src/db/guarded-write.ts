@@ -1,9 +1,6 @@
 import { combineStatements } from './combined-statement';
 import type { SqlStatement } from './combined-statement';
 
-/** SQLSTATE of a division by zero: how a guarded write says that a guard held rows back. */
-export const GUARD_FAILED_SQLSTATE = '22012';
-
 /**
  * A part of a guarded write. With `rows`, the statement must return exactly that many rows
  * (`RETURNING 1` on a write whose `WHERE` or `ON CONFLICT DO NOTHING` is the guard); without,
@@ -17,7 +14,7 @@ export interface GuardedPart {
 /**
  * The parts as one statement, all or nothing, for a caller that read without a transaction and
  * writes what it decided in autocommit: when any guarded part returned another number of rows
- * than it must, a division by zero (GUARD_FAILED_SQLSTATE) fails the whole statement and nothing
+ * than it must, a division by zero (SQLSTATE 22012) fails the whole statement and nothing
  * is written. A guarded part is read by the final check, so a SELECT (a NOTIFY) runs too. The rules
  * of combineStatements hold: no two parts may change the same row.
  */
@@ -28,7 +25,3 @@ export function guardedWrite(parts: readonly GuardedPart[]): SqlStatement {
   return combineStatements([...parts.map((p) => p.statement), { sql: `SELECT 1 / (${check})::int AS written`, params: [] }]);
 }
 
-/** Whether a guarded write failed because a guard held rows back (someone wrote between the read and the write). */
-export function isGuardFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === GUARD_FAILED_SQLSTATE;
-}
